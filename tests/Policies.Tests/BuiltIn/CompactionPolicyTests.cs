@@ -67,7 +67,7 @@ public sealed class CompactionPolicyTests
     [Fact]
     public void Applies_to_compactor_only()
     {
-        var error = Assert.Throws<Configuration.SpecException>(() => Build.Policy("type: compaction"));
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Policy("type: compaction"));
 
         Assert.Contains("compaction sizes the compactors: it applies to compactor only", error.Message, StringComparison.Ordinal);
     }

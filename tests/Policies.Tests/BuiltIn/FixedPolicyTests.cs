@@ -26,7 +26,7 @@ public sealed class FixedPolicyTests
     [InlineData("type: fixed\nreplicas: two", "compute.policies[0].replicas: must be an integer in [0, 10000], got 'two'")]
     public void Needs_a_count(string yaml, string message)
     {
-        var error = Assert.Throws<Configuration.SpecException>(() => Build.Policy(yaml));
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Policy(yaml));
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }

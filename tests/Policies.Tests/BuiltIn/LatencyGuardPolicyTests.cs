@@ -107,7 +107,7 @@ public sealed class LatencyGuardPolicyTests
     [Fact]
     public void Needs_at_least_one_slo()
     {
-        var error = Assert.Throws<Configuration.SpecException>(() => Build.Policy("type: latency-guard"));
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Policy("type: latency-guard"));
 
         Assert.Contains("must set at least one SLO: barrierLatencyP99, sourceLagSeconds or sourceLagMessages", error.Message, StringComparison.Ordinal);
     }

@@ -75,7 +75,7 @@ public sealed class SchedulePolicyTests
     {
         var text = yaml.StartsWith("timeZone", StringComparison.Ordinal) ? $"type: schedule\n{yaml}\nwindows: [{{start: '01:00', end: '02:00', minReplicas: 1}}]" : $"type: schedule\n{yaml}";
 
-        var error = Assert.Throws<Configuration.SpecException>(() => Build.Policy(text));
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Policy(text));
 
         Assert.Contains("compute.policies[0]." + message, error.Message, StringComparison.Ordinal);
     }

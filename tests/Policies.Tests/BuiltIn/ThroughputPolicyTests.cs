@@ -213,7 +213,7 @@ public sealed class ThroughputPolicyTests
     [Fact]
     public void Applies_to_compute_only()
     {
-        var error = Assert.Throws<Configuration.SpecException>(() => Build.Spec("""
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Spec("""
             compactor:
               maxReplicas: 4
               policies:
