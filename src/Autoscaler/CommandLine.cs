@@ -13,6 +13,7 @@ internal static class CommandLine
         {
             EvaluateCommand.Create(cli),
             DryRunCommand.Create(cli),
+            ExportCommand.Create(cli),
         };
         return root;
     }
