@@ -1,1 +1,4 @@
-return 0;
+using RwAutoscaler.Autoscaler;
+using RwAutoscaler.Autoscaler.Cli;
+
+return CommandLine.Build(CliContext.ForProcess()).Parse(args).Invoke();

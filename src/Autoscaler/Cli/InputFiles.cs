@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Policies.History;
+using RwAutoscaler.Policies.Json;
+using RwAutoscaler.Policies.Model;
+
+namespace RwAutoscaler.Autoscaler.Cli;
+
+/// <summary>Loads the files the commands take, turning every problem into a <see cref="CliError"/> that names the file.</summary>
+internal static class InputFiles
+{
+    public static string ReadText(FileInfo file, string option)
+    {
+        if (!file.Exists)
+        {
+            throw new CliError($"{option}: file not found: {file.FullName}");
+        }
+
+        try
+        {
+            return File.ReadAllText(file.FullName);
+        }
+        catch (IOException e)
+        {
+            throw new CliError($"{option}: cannot read {file.FullName}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CliError($"{option}: cannot read {file.FullName}: {e.Message}", e);
+        }
+    }
+
+    public static AutoscalingSpec Policy(FileInfo file)
+    {
+        var text = ReadText(file, "--policy");
+        try
+        {
+            return SpecParser.Parse(text, file.Name);
+        }
+        catch (SpecException e)
+        {
+            throw new CliError(e.Message, e);
+        }
+    }
+
+    public static ClusterObservation Observation(FileInfo file)
+    {
+        var text = ReadText(file, "--observation");
+        try
+        {
+            return ObservationJson.Parse(text);
+        }
+        catch (JsonFormatException e)
+        {
+            throw new CliError($"{file.Name}: {e.Message}", e);
+        }
+    }
+
+    public static ImmutableArray<HistoryEntry> History(FileInfo? file)
+    {
+        if (file is null)
+        {
+            return [];
+        }
+
+        var text = ReadText(file, "--history");
+        try
+        {
+            return HistoryJson.Parse(text);
+        }
+        catch (JsonFormatException e)
+        {
+            throw new CliError($"{file.Name}: {e.Message}", e);
+        }
+    }
+
+    public static DateTimeOffset? Time(string? text, string option)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new CliError($"{option}: expected a time such as 2026-11-21T10:00:00Z, got '{text}'");
+    }
+}

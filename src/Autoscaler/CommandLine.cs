@@ -1,0 +1,20 @@
+using System.CommandLine;
+using RwAutoscaler.Autoscaler.Cli;
+using RwAutoscaler.Autoscaler.Commands;
+
+namespace RwAutoscaler.Autoscaler;
+
+/// <summary>The <c>autoscaler</c> command tree.</summary>
+internal static class CommandLine
+{
+    public static RootCommand Build(CliContext cli)
+    {
+        var root = new RootCommand("RisingWave autoscaler: scales compute and compactor nodes from dataflow metrics")
+        {
+            EvaluateCommand.Create(cli),
+            DryRunCommand.Create(cli),
+            ExportCommand.Create(cli),
+        };
+        return root;
+    }
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Policies.Decisions;
+using RwAutoscaler.Policies.Engine;
+using RwAutoscaler.Policies.Model;
+
+namespace RwAutoscaler.Policies.BuiltIn;
+
+/// <summary>An SLO on one signal: it is violated while the signal is above <paramref name="Threshold"/>.</summary>
+public sealed record SloTarget(Signal Signal, double Threshold);
+
+/// <summary>
+/// <c>latency-guard</c>: SLOs on barrier latency and source lag. While an SLO is violated it vetoes any
+/// scale-down; once the violation has lasted <c>for</c>, it steps up.
+/// </summary>
+public sealed record LatencyGuardPolicySpec : PolicySpec
+{
+    public required ImmutableArray<SloTarget> Targets { get; init; }
+
+    /// <summary>How long a violation must last before stepping up (Prometheus' <c>for</c>).</summary>
+    public TimeSpan For { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Violations are counted only from this long after the last rescale, so a step gets time to work.</summary>
+    public TimeSpan Stabilization { get; init; } = TimeSpan.FromMinutes(2);
+
+    public StepSpec Step { get; init; } = new(RatePolicyType.Percent, 50);
+}
+
+internal sealed class LatencyGuardPolicyType : IPolicyType
+{
+    public string Type => "latency-guard";
+
+    public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
+    {
+        var targets = ImmutableArray.CreateBuilder<SloTarget>();
+        if (fields.OptionalDuration("barrierLatencyP99", TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1)) is { } latency)
+        {
+            targets.Add(new SloTarget(Signal.BarrierLatencyP99, latency.TotalSeconds));
+        }
+
+        if (fields.OptionalDuration("sourceLagSeconds", TimeSpan.FromSeconds(1), TimeSpan.FromDays(1)) is { } lagSeconds)
+        {
+            targets.Add(new SloTarget(Signal.SourceLagSeconds, lagSeconds.TotalSeconds));
+        }
+
+        if (fields.OptionalNumber("sourceLagMessages", NumberRange.Positive) is { } lagMessages)
+        {
+            targets.Add(new SloTarget(Signal.SourceLagMessages, lagMessages));
+        }
+
+        if (targets.Count == 0 && !fields.Errors.HasErrors)
+        {
+            fields.Errors.Add(fields.Path, "must set at least one SLO: barrierLatencyP99, sourceLagSeconds or sourceLagMessages", fields.Node);
+            return null;
+        }
+
+        var defaults = new LatencyGuardPolicySpec { Type = Type, Targets = [] };
+        return defaults with
+        {
+            Targets = targets.ToImmutable(),
+            For = fields.Duration("for", defaults.For, TimeSpan.Zero, TimeSpan.FromHours(6)),
+            Stabilization = fields.Duration("stabilization", defaults.Stabilization, TimeSpan.Zero, TimeSpan.FromHours(6)),
+            Step = StepSpec.Read(fields, "step", defaults.Step),
+        };
+    }
+
+    public IScalingPolicy Create(PolicySpec spec) => new LatencyGuardPolicy((LatencyGuardPolicySpec)spec);
+}
+
+internal sealed class LatencyGuardPolicy : IScalingPolicy
+{
+    private static readonly string[] NumberNames = ["value", "threshold", "violatedSeconds", "forSeconds", "replicas"];
+    private static readonly ExplanationTemplate Healthy = new("every SLO is met");
+    private static readonly ExplanationTemplate Unknown = new("cannot tell whether the SLOs are met");
+
+    private readonly LatencyGuardPolicySpec _spec;
+    private readonly ExplanationTemplate[] _violated;
+    private readonly ExplanationTemplate[] _stepping;
+
+    public LatencyGuardPolicy(LatencyGuardPolicySpec spec)
+    {
+        _spec = spec;
+        Name = spec.DisplayName;
+        _violated = spec.Targets.Select(t => new ExplanationTemplate(
+            $"{t.Signal.ToName()} {{0:0.###}} is over its SLO of {{1:0.###}} for {{2:0}}s (steps up after {{3:0}}s); no scale-down", NumberNames)).ToArray();
+        _stepping = spec.Targets.Select(t => new ExplanationTemplate(
+            $"{t.Signal.ToName()} {{0:0.###}} has been over its SLO of {{1:0.###}} for {{2:0}}s -> {{4}} ({spec.Step})", NumberNames)).ToArray();
+    }
+
+    public string Name { get; }
+
+    public Proposal Propose(in PolicyContext context)
+    {
+        var since = context.LastAction is { } action ? action.Time + _spec.Stabilization : DateTimeOffset.MinValue;
+        var worst = -1;
+        var worstFor = TimeSpan.MinValue;
+        var worstValue = 0.0;
+        Signal? missing = null;
+        var invalid = 0;
+        for (var i = 0; i < _spec.Targets.Length; i++)
+        {
+            var target = _spec.Targets[i];
+            var reading = context.Latest(target.Signal);
+            invalid += reading.Invalid;
+            if (!reading.IsOk)
+            {
+                missing ??= target.Signal;
+                continue;
+            }
+
+            if (reading.Value <= target.Threshold)
+            {
+                continue;
+            }
+
+            var violatedFor = SignalReader.AboveFor(context[target.Signal], target.Threshold, since, context.Now);
+            if (violatedFor > worstFor)
+            {
+                worst = i;
+                worstFor = violatedFor;
+                worstValue = reading.Value;
+            }
+        }
+
+        if (worst < 0)
+        {
+            return new Proposal
+            {
+                Policy = Name,
+                Kind = ProposalKind.Abstain,
+                MetricsMissing = missing is not null,
+                Signal = missing,
+                InvalidSamples = invalid,
+                Template = missing is null ? Healthy : Unknown,
+            };
+        }
+
+        var slo = _spec.Targets[worst];
+        var stepped = _spec.Step.Apply(context.Current);
+        var numbers = new Numbers(worstValue, slo.Threshold, worstFor.TotalSeconds, _spec.For.TotalSeconds, stepped);
+        var longEnough = worstFor >= _spec.For;
+        return new Proposal
+        {
+            Policy = Name,
+            Kind = longEnough ? ProposalKind.Replicas : ProposalKind.Abstain,
+            Replicas = longEnough ? stepped : 0,
+            VetoScaleDown = true,
+            MetricsMissing = missing is not null,
+            Signal = missing,
+            InvalidSamples = invalid,
+            Template = longEnough ? _stepping[worst] : _violated[worst],
+            Numbers = numbers,
+        };
+    }
+}

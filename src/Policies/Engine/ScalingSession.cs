@@ -1,0 +1,104 @@
+using RwAutoscaler.Policies.Decisions;
+using RwAutoscaler.Policies.History;
+using RwAutoscaler.Policies.Model;
+using RwAutoscaler.Policies.Overrides;
+
+namespace RwAutoscaler.Policies.Engine;
+
+/// <summary>
+/// The engine as every host drives it for one cluster: decide, act (or not), record. The daemon, the dry-run
+/// and the simulator all go through this class, so their decisions follow the same history rules. Keeps the
+/// history the engine needs (<see cref="ScalingEngine.HistoryHorizon"/>) and drops what is older.
+/// Not thread-safe: one session per cluster, driven by one worker at a time.
+/// </summary>
+public sealed class ScalingSession
+{
+    private HistoryEntry[] _buffer = new HistoryEntry[64];
+    private int _start;
+    private int _count;
+
+    public ScalingSession(ScalingEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        Engine = engine;
+    }
+
+    public ScalingEngine Engine { get; }
+
+    public ScalingHistory History => new(_buffer.AsMemory(_start, _count));
+
+    /// <summary>Restores history that survived a restart (the daemon keeps actions in the resource's status).</summary>
+    public void Seed(IEnumerable<HistoryEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries.OrderBy(e => e.Time))
+        {
+            Append(entry);
+        }
+    }
+
+    public ClusterDecision Decide(ClusterObservation observation, ScalingOverrides? overrides = null, DateTimeOffset? now = null) =>
+        Engine.Evaluate(observation, History, overrides, now);
+
+    /// <summary>Records what became of a component's decision: acted when the host changed the replicas.</summary>
+    public HistoryEntry Record(ComponentDecision decision, bool acted)
+    {
+        var entry = HistoryEntry.Of(decision, acted);
+        Append(entry);
+        return entry;
+    }
+
+    /// <summary>Records a whole decision, acting on every component that changes (the simulator's case).</summary>
+    public void RecordAll(ClusterDecision decision, bool acted)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        foreach (var component in decision.Components)
+        {
+            Record(component, acted);
+        }
+    }
+
+    private void Append(HistoryEntry entry)
+    {
+        if (_count > 0 && entry.Time < _buffer[_start + _count - 1].Time)
+        {
+            throw new ArgumentException($"history must be recorded in time order: {entry.Time:O} is before the last entry", nameof(entry));
+        }
+
+        Trim(entry.Time);
+        if (_start + _count == _buffer.Length)
+        {
+            if (_start > 0 && _count <= _buffer.Length / 2)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _count);
+                Array.Clear(_buffer, _count, _start);
+            }
+            else
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+                Array.Copy(_buffer, _start, _buffer, 0, _count);
+                if (_start > 0)
+                {
+                    Array.Clear(_buffer, _count, _start);
+                }
+            }
+
+            _start = 0;
+        }
+
+        _buffer[_start + _count++] = entry;
+    }
+
+    // Entries older than the horizon are never read again: every window, cooldown and settling rule of the
+    // engine is shorter than it (a minute of slack covers a tick that arrives late).
+    private void Trim(DateTimeOffset now)
+    {
+        var cutoff = now - Engine.HistoryHorizon - TimeSpan.FromMinutes(1);
+        while (_count > 0 && _buffer[_start].Time < cutoff)
+        {
+            _buffer[_start] = null!;
+            _start++;
+            _count--;
+        }
+    }
+}
