@@ -175,13 +175,21 @@ internal sealed class PrometheusClient : IPrometheusClient, IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
 #pragma warning restore CA5359
         }
-        else if (options.CaFile is not null)
+        else if (options.CaFile is not null || options.CaPem is not null)
         {
             var authorities = new X509Certificate2Collection();
-            authorities.ImportFromPemFile(options.CaFile);
+            if (options.CaFile is not null)
+            {
+                authorities.ImportFromPemFile(options.CaFile);
+            }
+            else
+            {
+                authorities.ImportFromPem(options.CaPem);
+            }
+
             if (authorities.Count == 0)
             {
-                throw new ArgumentException($"{options.CaFile} holds no PEM certificate", nameof(options));
+                throw new ArgumentException($"{options.CaFile ?? "the CA secret"} holds no PEM certificate", nameof(options));
             }
 
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>

@@ -30,6 +30,9 @@ internal sealed record PrometheusOptions
     /// <summary>PEM bundle of the certificate authorities to trust; when set, only these are trusted.</summary>
     public string? CaFile { get; init; }
 
+    /// <summary>The same as <see cref="CaFile"/>, given inline (read from a Secret).</summary>
+    public string? CaPem { get; init; }
+
     /// <summary>Client certificate and key (PEM) for mutual TLS.</summary>
     public string? CertFile { get; init; }
 
@@ -52,7 +55,7 @@ internal sealed record PrometheusOptions
         BearerTokenFile ?? (BearerToken is null ? "" : "token:" + BearerToken.GetHashCode(StringComparison.Ordinal)),
         Username ?? "",
         PasswordFile ?? (Password is null ? "" : "password:" + Password.GetHashCode(StringComparison.Ordinal)),
-        CaFile ?? "",
+        CaFile ?? (CaPem is null ? "" : "ca:" + CaPem.GetHashCode(StringComparison.Ordinal)),
         CertFile ?? "",
         InsecureSkipVerify ? "insecure" : "",
         string.Join(',', Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + "=" + h.Value)),
