@@ -8,6 +8,10 @@ namespace RwAutoscaler.Kube.Json;
 /// <summary>
 /// Source-generated contracts for every model: camelCase, nulls omitted (the API server treats an
 /// absent field and a null one alike, except in merge patches, which are built as JsonNode).
+/// Models are immutable records except two kinds of property, which are settable because the
+/// generator binds init-only properties through a constructor: apiVersion/kind (an init-only default
+/// would be lost when a LIST item omits them) and the [JsonExtensionData] bags (which cannot bind to
+/// a constructor parameter at all).
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

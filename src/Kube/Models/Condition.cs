@@ -25,7 +25,7 @@ public sealed record Condition
     public string? Message { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>meta.SetStatusCondition and friends, with the same rules as apimachinery conditions.go.</summary>

@@ -8,14 +8,14 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>core/v1 Namespace.</summary>
 public sealed record Namespace : IKubernetesObject<Namespace>
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "Namespace";
+    public string? Kind { get; set; } = "Namespace";
 
     public ObjectMeta Metadata { get; init; } = new();
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.Namespaces;
 
@@ -27,9 +27,9 @@ public sealed record Namespace : IKubernetesObject<Namespace>
 /// <summary>core/v1 ConfigMap.</summary>
 public sealed record ConfigMap : IKubernetesObject<ConfigMap>
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "ConfigMap";
+    public string? Kind { get; set; } = "ConfigMap";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -40,7 +40,7 @@ public sealed record ConfigMap : IKubernetesObject<ConfigMap>
     public bool? Immutable { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.ConfigMaps;
 
@@ -52,16 +52,16 @@ public sealed record ConfigMap : IKubernetesObject<ConfigMap>
 /// <summary>core/v1 Service.</summary>
 public sealed record Service : IKubernetesObject<Service>
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "Service";
+    public string? Kind { get; set; } = "Service";
 
     public ObjectMeta Metadata { get; init; } = new();
 
     public ServiceSpec? Spec { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.Services;
 
@@ -85,7 +85,7 @@ public sealed record ServiceSpec
     public bool? PublishNotReadyAddresses { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record ServicePort
@@ -104,9 +104,9 @@ public sealed record ServicePort
 /// <summary>core/v1 Pod, minimal: enough to list pods by label and read their phase and readiness.</summary>
 public sealed record Pod : IKubernetesObject<Pod>
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "Pod";
+    public string? Kind { get; set; } = "Pod";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -115,7 +115,7 @@ public sealed record Pod : IKubernetesObject<Pod>
     public PodStatus? Status { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.Pods;
 

@@ -3,9 +3,9 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>metav1.DeleteOptions, sent as the DELETE body.</summary>
 public sealed record DeleteOptions
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "DeleteOptions";
+    public string? Kind { get; set; } = "DeleteOptions";
 
     /// <summary>Orphan, Background or Foreground; the server default is Background for most kinds.</summary>
     public string? PropagationPolicy { get; init; }

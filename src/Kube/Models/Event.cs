@@ -8,9 +8,9 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>events.k8s.io/v1 Event. eventTime is a required MicroTime.</summary>
 public sealed record Event : IKubernetesObject<Event>
 {
-    public string? ApiVersion { get; init; } = "events.k8s.io/v1";
+    public string? ApiVersion { get; set; } = "events.k8s.io/v1";
 
-    public string? Kind { get; init; } = "Event";
+    public string? Kind { get; set; } = "Event";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -37,7 +37,7 @@ public sealed record Event : IKubernetesObject<Event>
     public string? Type { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.Events;
 

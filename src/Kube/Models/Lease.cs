@@ -8,9 +8,9 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>coordination.k8s.io/v1 Lease; the times are MicroTime (exactly six fractional digits).</summary>
 public sealed record Lease : IKubernetesObject<Lease>
 {
-    public string? ApiVersion { get; init; } = "coordination.k8s.io/v1";
+    public string? ApiVersion { get; set; } = "coordination.k8s.io/v1";
 
-    public string? Kind { get; init; } = "Lease";
+    public string? Kind { get; set; } = "Lease";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -38,5 +38,5 @@ public sealed record LeaseSpec
     public int? LeaseTransitions { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

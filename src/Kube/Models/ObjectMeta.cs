@@ -37,7 +37,7 @@ public sealed record ObjectMeta
     public IReadOnlyList<string>? Finalizers { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>metav1.OwnerReference; owners must live in the dependent's namespace (or be cluster-scoped).</summary>

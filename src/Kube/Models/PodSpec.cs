@@ -36,7 +36,7 @@ public sealed record PodSpec
     public string? RestartPolicy { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record Container
@@ -66,7 +66,7 @@ public sealed record Container
     public JsonObject? StartupProbe { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record EnvVar
@@ -119,5 +119,5 @@ public sealed record PodStatus
     public DateTimeOffset? StartTime { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }

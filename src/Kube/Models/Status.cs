@@ -5,9 +5,9 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>metav1.Status: the body of every error response and of some successful deletes.</summary>
 public sealed record Status
 {
-    public string? ApiVersion { get; init; } = "v1";
+    public string? ApiVersion { get; set; } = "v1";
 
-    public string? Kind { get; init; } = "Status";
+    public string? Kind { get; set; } = "Status";
 
     public ListMeta? Metadata { get; init; }
 

@@ -9,9 +9,9 @@ namespace RwAutoscaler.Kube.Models;
 /// <summary>apps/v1 Deployment.</summary>
 public sealed record Deployment : IKubernetesObject<Deployment>
 {
-    public string? ApiVersion { get; init; } = "apps/v1";
+    public string? ApiVersion { get; set; } = "apps/v1";
 
-    public string? Kind { get; init; } = "Deployment";
+    public string? Kind { get; set; } = "Deployment";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -20,7 +20,7 @@ public sealed record Deployment : IKubernetesObject<Deployment>
     public DeploymentStatus? Status { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.Deployments;
 
@@ -48,7 +48,7 @@ public sealed record DeploymentSpec
     public int? ProgressDeadlineSeconds { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record DeploymentStatus
@@ -68,15 +68,15 @@ public sealed record DeploymentStatus
     public IReadOnlyList<Condition>? Conditions { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>apps/v1 StatefulSet.</summary>
 public sealed record StatefulSet : IKubernetesObject<StatefulSet>
 {
-    public string? ApiVersion { get; init; } = "apps/v1";
+    public string? ApiVersion { get; set; } = "apps/v1";
 
-    public string? Kind { get; init; } = "StatefulSet";
+    public string? Kind { get; set; } = "StatefulSet";
 
     public ObjectMeta Metadata { get; init; } = new();
 
@@ -85,7 +85,7 @@ public sealed record StatefulSet : IKubernetesObject<StatefulSet>
     public StatefulSetStatus? Status { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 
     public static ResourceType Resource => ResourceType.StatefulSets;
 
@@ -116,7 +116,7 @@ public sealed record StatefulSetSpec
     public int? RevisionHistoryLimit { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 public sealed record StatefulSetStatus
@@ -140,15 +140,15 @@ public sealed record StatefulSetStatus
     public IReadOnlyList<Condition>? Conditions { get; init; }
 
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? AdditionalProperties { get; init; }
+    public Dictionary<string, JsonElement>? AdditionalProperties { get; set; }
 }
 
 /// <summary>autoscaling/v1 Scale: the schema-independent view of a replica count (/scale subresource).</summary>
 public sealed record Scale
 {
-    public string? ApiVersion { get; init; } = "autoscaling/v1";
+    public string? ApiVersion { get; set; } = "autoscaling/v1";
 
-    public string? Kind { get; init; } = "Scale";
+    public string? Kind { get; set; } = "Scale";
 
     public ObjectMeta Metadata { get; init; } = new();
 

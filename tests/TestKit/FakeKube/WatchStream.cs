@@ -84,6 +84,9 @@ internal sealed class WatchStream(FakeApiServer server, ResourceDefinition def, 
                         // Cut mid-flight: half a line, then the connection goes away.
                         await response.Body.WriteAsync(bytes.AsMemory(0, Math.Max(1, bytes.Length / 2)));
                         await response.Body.FlushAsync();
+                        // Give the client time to read what was sent: an abort resets the connection, and a
+                        // reset can discard data the client has received but not yet read.
+                        await Task.Delay(50);
                         context.Abort();
                         return;
                     }
