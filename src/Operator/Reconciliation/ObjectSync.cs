@@ -50,14 +50,16 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
         desired["metadata"]!["annotations"] = annotations;
 
         var resource = client.Resource(type);
+        var cache = caches.Owned(type);
+        var stamp = cache.Stamp(ns, name);
         var live = context.ReadFresh
             ? await resource.GetOrNullAsync(ns, name, cancellationToken)
-            : caches.Owned(type).Get(ns, name);
+            : cache.Get(ns, name);
         if (live is null)
         {
             metrics.Write("create", type.Plural);
             var created = await resource.CreateAsync(desired, ns, cancellationToken);
-            caches.Owned(type).Remember(created);
+            cache.Remember(created, stamp);
             return created;
         }
 
@@ -74,7 +76,7 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
 
         metrics.Write("update", type.Plural);
         var updated = await resource.ReplaceAsync(Merge(live, desired), cancellationToken);
-        caches.Owned(type).Remember(updated);
+        cache.Remember(updated, stamp);
         return updated;
     }
 
@@ -85,6 +87,7 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
         ArgumentNullException.ThrowIfNull(live);
         var ns = live.GetNamespace()!;
         var name = live.GetName()!;
+        var stamp = caches.Owned(type).Stamp(ns, name);
         try
         {
             metrics.Write("delete", type.Plural);
@@ -99,7 +102,7 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
             // Gone already: what we wanted.
         }
 
-        caches.Owned(type).Forget(ns, name);
+        caches.Owned(type).Forget(ns, name, stamp);
     }
 
     /// <summary>

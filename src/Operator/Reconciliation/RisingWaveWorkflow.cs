@@ -227,6 +227,7 @@ internal sealed class RisingWaveWorkflow(ReconcileRun run)
     private async Task<ReactionResult> WriteStatusAsync(ReactionContext context, CancellationToken cancellationToken)
     {
         var resource = Services.Client.Resource<RisingWave>();
+        var stamp = Services.Caches.RisingWaves.Stamp(run.Namespace, run.Name);
         var current = context.ReadFresh ? await resource.GetOrNullAsync(run.Namespace, run.Name, cancellationToken) : run.RisingWave;
         if (current is null || current.Metadata.Uid != run.Uid)
         {
@@ -250,7 +251,7 @@ internal sealed class RisingWaveWorkflow(ReconcileRun run)
             return ReactionResult.Next;
         }
 
-        Services.Caches.RisingWaves.Remember(written);
+        Services.Caches.RisingWaves.Remember(written, stamp);
         foreach (var change in StatusBuilder.Transitions(current.Status?.Conditions, status.Conditions))
         {
             await Services.Events.RecordAsync(written, change.Type, change.Reason, "Reconcile", change.Note, cancellationToken);

@@ -24,6 +24,7 @@ internal sealed class ObjectCache<T>(
 {
     private readonly Lock gate = new();
     private readonly TaskCompletionSource synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<(string, string), long> changes = [];
     private Dictionary<(string, string), T> items = [];
 
     /// <summary>Called on the watch thread for every object added, changed or deleted (with its last state).</summary>
@@ -63,25 +64,41 @@ internal sealed class ObjectCache<T>(
         }
     }
 
+    /// <summary>How many times the watch has changed this object so far; pass it to <see cref="Remember"/>.</summary>
+    public long Stamp(string ns, string name)
+    {
+        lock (gate)
+        {
+            return changes.GetValueOrDefault((ns, name));
+        }
+    }
+
     /// <summary>
-    /// Records what a write of ours returned, so the next reconcile does not act on the version before it.
-    /// A watch event for an older version may still overwrite it; the conflict that follows is retried
-    /// from a fresh read, and the newer event arrives right after.
+    /// Records what a write of ours returned, so the next reconcile does not act on the version before it;
+    /// unless the watch changed the object since <paramref name="stamp"/> was taken (before the write was
+    /// sent): then what the watch delivered is as new or newer, and is kept. Versions are never compared.
     /// </summary>
-    public void Remember(T obj)
+    public void Remember(T obj, long stamp)
     {
         var id = identify(Materialize(obj));
         lock (gate)
         {
-            items[(id.Namespace, id.Name)] = obj;
+            if (changes.GetValueOrDefault((id.Namespace, id.Name)) == stamp)
+            {
+                items[(id.Namespace, id.Name)] = obj;
+            }
         }
     }
 
-    public void Forget(string ns, string name)
+    /// <summary>Drops an object we deleted, unless the watch changed it since <paramref name="stamp"/>.</summary>
+    public void Forget(string ns, string name, long stamp)
     {
         lock (gate)
         {
-            items.Remove((ns, name));
+            if (changes.GetValueOrDefault((ns, name)) == stamp)
+            {
+                items.Remove((ns, name));
+            }
         }
     }
 
@@ -130,6 +147,11 @@ internal sealed class ObjectCache<T>(
         lock (gate)
         {
             gone = items.Where(i => !fresh.ContainsKey(i.Key)).Select(i => i.Value).ToList();
+            foreach (var key in fresh.Keys.Concat(items.Keys))
+            {
+                changes[key] = changes.GetValueOrDefault(key) + 1;
+            }
+
             items = fresh;
             LastVersion = list.Metadata.ResourceVersion;
         }
@@ -155,6 +177,7 @@ internal sealed class ObjectCache<T>(
         Materialize(change.Object);
         lock (gate)
         {
+            changes[(id.Namespace, id.Name)] = changes.GetValueOrDefault((id.Namespace, id.Name)) + 1;
             if (change.Type == WatchEventType.Deleted)
             {
                 items.Remove((id.Namespace, id.Name));
