@@ -66,16 +66,19 @@ internal static partial class YamlJson
 
         if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
         {
-            return JsonValue.Create(number);
+            return Number(number.ToString(CultureInfo.InvariantCulture));
         }
 
         if (Float().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
         {
-            return JsonValue.Create(real);
+            return Number(real.ToString("R", CultureInfo.InvariantCulture));
         }
 
         return JsonValue.Create(text);
     }
+
+    /// <summary>A number as JSON text parses it, so it reads back as any numeric type it fits (int, long, double).</summary>
+    private static JsonValue Number(string json) => (JsonValue)JsonNode.Parse(json)!;
 
     private static void Emit(IEmitter emitter, JsonNode? node)
     {
