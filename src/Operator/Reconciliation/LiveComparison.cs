@@ -44,7 +44,7 @@ internal static class LiveComparison
 
                 foreach (var (key, value) in expectedObject)
                 {
-                    var quantityMap = key is "limits" or "requests";
+                    var quantityMap = quantities || key is "limits" or "requests";
                     if (!actualObject.TryGetPropertyValue(key, out var actualValue) || actualValue is null)
                     {
                         if (!IsEmpty(value))
