@@ -27,6 +27,7 @@ internal sealed class OperatorService(
             return;
         }
 
+        metrics.Leader.Set(0);
         logger.LogInformation("Waiting for the leader lease as {Identity}", elector.Identity);
         var lost = await elector.RunAsync(async token =>
         {

@@ -81,7 +81,7 @@ public sealed class InvalidSpecTests : IAsyncLifetime
         Assert.Equal(2, fixedStatus.ComponentReplicas!.Compute!.Groups!.Count);
     }
 
-    private string Snapshot(Runtime.RisingWaveKey key) => string.Join("\n", OperatorCaches.OwnedTypes
+    private string Snapshot(RisingWaveKey key) => string.Join("\n", OperatorCaches.OwnedTypes
         .SelectMany(t => fx.Objects(t, key))
         .Select(o => o.ToJsonString())
         .Order(StringComparer.Ordinal));
