@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using RwAutoscaler.Autoscaler.Recording;
 using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Policies.Decisions;
 using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Model;
 
@@ -66,7 +67,13 @@ public static class DryRunReplay
             foreach (var component in decision.Components)
             {
                 session.Record(component, acted: false);
-                Array.Find(tracks, t => t.Key == component.Component)!.Decided(step, component.To, component.From, component.Reason);
+                foreach (var track in tracks)
+                {
+                    if (track.Key == component.Component)
+                    {
+                        track.Decided(step, component);
+                    }
+                }
             }
         }
 
@@ -170,15 +177,17 @@ public static class DryRunReplay
             _policy[step] = _last >= 0 ? _last : double.IsNaN(_target[step]) ? 0 : (int)Math.Round(_target[step]);
         }
 
-        public void Decided(int step, int to, int from, string reason)
+        public void Decided(int step, ComponentDecision decision)
         {
+            var (from, to) = (decision.From, decision.To);
+            // The reason is written only for the steps where the policy's count changes.
             if (_last >= 0 && to != _last)
             {
-                _decisions.Add(new DryRunDecision(_recording.TimeAt(step), from, _last, to, reason));
+                _decisions.Add(new DryRunDecision(_recording.TimeAt(step), from, _last, to, decision.Reason));
             }
             else if (_last < 0 && to != from)
             {
-                _decisions.Add(new DryRunDecision(_recording.TimeAt(step), from, from, to, reason));
+                _decisions.Add(new DryRunDecision(_recording.TimeAt(step), from, from, to, decision.Reason));
             }
 
             _policy[step] = to;
