@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RwAutoscaler.Hosting.Logging;
 using RwAutoscaler.Hosting.Metrics;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.LeaderElection;
 using RwAutoscaler.Operator.Reconciliation;
 using RwAutoscaler.Operator.Runtime;
 
@@ -28,12 +29,11 @@ internal static class OperatorHost
             UserAgent = "rw-operator",
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
         }));
-        builder.Services.AddSingleton(services => new OperatorCaches(
-            services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<ILoggerFactory>(), services.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(services => new LeaderElectionOptions { Namespace = settings.LeaseNamespace, LeaseName = settings.LeaseName });
+        builder.Services.AddSingleton(services => new OperatorCaches(services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<ILoggerFactory>()));
+        var identity = LeaderElectionConfig.DefaultIdentity();
         builder.Services.AddSingleton<IEventRecorder>(services => new EventRecorder(
             services.GetRequiredService<KubernetesClient>(),
-            services.GetRequiredService<LeaderElectionOptions>().Identity,
+            identity,
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<EventRecorder>>(),
             services.GetRequiredService<OperatorMetrics>()));
@@ -56,8 +56,10 @@ internal static class OperatorHost
         if (settings.LeaderElection)
         {
             builder.Services.AddSingleton(services => new LeaderElector(
-                services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<LeaderElectionOptions>(),
-                services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<LeaderElector>>()));
+                new LeaseLock(services.GetRequiredService<KubernetesClient>(), settings.LeaseNamespace, settings.LeaseName),
+                new LeaderElectionConfig { Identity = identity },
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<LeaderElector>>()));
         }
 
         builder.Services.AddSingleton(services => new OperatorService(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using RwAutoscaler.Kube.LeaderElection;
 using RwAutoscaler.Operator.Runtime;
 
 namespace RwAutoscaler.Operator.Hosting;
@@ -28,7 +29,7 @@ internal sealed class OperatorService(
         }
 
         metrics.Leader.Set(0);
-        logger.LogInformation("Waiting for the leader lease as {Identity}", elector.Identity);
+        logger.LogInformation("Waiting for the leader lease as {Identity}", elector.Config.Identity);
         var lost = await elector.RunAsync(async token =>
         {
             metrics.Leader.Set(1);

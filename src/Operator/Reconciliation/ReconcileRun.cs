@@ -74,7 +74,7 @@ internal sealed class ReconcileRun
 
     /// <summary>The workloads of a component controlled by this RisingWave, as the cache has them.</summary>
     public IReadOnlyList<JsonObject> Workloads(ComponentKind component) =>
-        Services.Caches.ControlledBy(component.Workload, Namespace, Uid)
+        Services.Caches.ControlledBy(component.Workload, Uid)
             .Where(w => w["metadata"]?["labels"]?[RisingWaveLabels.Component] is JsonValue c && (string?)c == component.Name)
             .ToList();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
+using RwAutoscaler.Kube.Watching;
 using RwAutoscaler.Operator.Resources;
 
 namespace RwAutoscaler.Operator.Runtime;
@@ -26,22 +27,20 @@ internal sealed class OperatorCaches
 
     private readonly Dictionary<ResourceType, ObjectCache<JsonObject>> owned = [];
 
-    public OperatorCaches(KubernetesClient client, ILoggerFactory loggers, TimeProvider time)
+    public OperatorCaches(KubernetesClient client, ILoggerFactory loggers)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(loggers);
-        var logger = loggers.CreateLogger<OperatorCaches>();
         RisingWaves = new ObjectCache<RisingWave>(
-            client.Resource<RisingWave>(),
-            rw => new(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? "", rw.Metadata.ResourceVersion),
-            labelSelector: null, logger, time);
+            new Informer<RisingWave>(client.Resource<RisingWave>(), new InformerOptions(), loggers.CreateLogger("Informer<RisingWave>")),
+            rw => new(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
         RisingWaves.Changed += rw => Changed?.Invoke(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
         foreach (var type in OwnedTypes)
         {
             var cache = new ObjectCache<JsonObject>(
-                client.Resource(type),
-                o => new(o.GetNamespace() ?? "", o.GetName() ?? "", o.GetResourceVersion()),
-                labelSelector: RisingWaveLabels.Name, logger, time);
+                new Informer<JsonObject>(client.Resource(type), new InformerOptions { LabelSelector = RisingWaveLabels.Name }, loggers.CreateLogger($"Informer<{type.Kind}>")),
+                o => new(o.GetNamespace() ?? "", o.GetName() ?? ""),
+                ControllerUid);
             cache.Changed += o =>
             {
                 if (OwnerOf(o) is { } key)
@@ -66,8 +65,7 @@ internal sealed class OperatorCaches
         owned.Values.Select(c => c.RunAsync(cancellationToken)).Append(RisingWaves.RunAsync(cancellationToken));
 
     /// <summary>The objects of one kind controlled by the RisingWave with this UID.</summary>
-    public IReadOnlyList<JsonObject> ControlledBy(ResourceType type, string ns, string uid) =>
-        owned[type].List(o => o.GetNamespace() == ns && ControllerUid(o) == uid);
+    public IReadOnlyList<JsonObject> ControlledBy(ResourceType type, string uid) => owned[type].ControlledBy(uid);
 
     /// <summary>The RisingWave named by the object's controller reference, if it has one.</summary>
     public static RisingWaveKey? OwnerOf(JsonObject obj)

@@ -103,7 +103,7 @@ internal sealed class RisingWaveController(
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(options.ResyncPeriod, time, cancellationToken);
-            foreach (var rw in caches.RisingWaves.List(_ => true))
+            foreach (var rw in caches.RisingWaves.List())
             {
                 queue.Add(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
             }

@@ -59,7 +59,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         var lines = op.Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["MessageTemplate"]));
-        Assert.Contains(lines, line => line.Contains("Acquired lease", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Contains("became leader on", StringComparison.Ordinal) && line.Contains("default/rw-operator", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         Time = time;
         Client = server.CreateClient(new KubeClientOptions { MaxRetries = 0 });
         Metrics = new OperatorMetrics(new MetricRegistry());
-        Caches = new OperatorCaches(Client, NullLoggerFactory.Instance, TimeProvider.System);
+        Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
         Events = new RecordingEvents(new EventRecorder(Client, "test", time, NullLogger<EventRecorder>.Instance, Metrics));
         Reconciler = new RisingWaveReconciler(new ReconcilerServices(
             Client, Caches, new ObjectSync(Client, Caches, Metrics), Events, Metrics, time, NullLogger.Instance, new ReconcilerOptions()));
