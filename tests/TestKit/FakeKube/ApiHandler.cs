@@ -39,7 +39,11 @@ internal sealed class ApiHandler(FakeApiServer server)
         finally
         {
             server.Record(new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "",
-                request.Headers.Accept.ToString(), request.ContentType, request.Headers.UserAgent.ToString(), context.Response.StatusCode));
+                request.Headers.Accept.ToString(), request.ContentType, request.Headers.UserAgent.ToString(), context.Response.StatusCode)
+            {
+                Authorization = request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null,
+                ClientCertificate = context.Connection.ClientCertificate?.Subject,
+            });
         }
     }
 
