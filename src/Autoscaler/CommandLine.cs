@@ -15,6 +15,7 @@ internal static class CommandLine
             DryRunCommand.Create(cli),
             ExportCommand.Create(cli),
             CrdCommand.Create(cli),
+            RunCommand.Create(cli),
         };
         return root;
     }

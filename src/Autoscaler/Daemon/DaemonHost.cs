@@ -15,6 +15,7 @@ using RwAutoscaler.Autoscaler.Telemetry;
 using RwAutoscaler.Autoscaler.Webhook;
 using RwAutoscaler.Hosting.Metrics;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.LeaderElection;
 using RwAutoscaler.Kube.Watching;
 
@@ -34,7 +35,7 @@ internal sealed class DaemonHost : IAsyncDisposable
     private readonly PrometheusSources _sources;
     private readonly Informer<JsonObject> _autoscalerInformer;
     private readonly Informer<JsonObject> _risingWaveInformer;
-    private readonly KubeEventSink _events;
+    private readonly EventRecorder _events;
     private readonly DaemonOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -61,7 +62,12 @@ internal sealed class DaemonHost : IAsyncDisposable
         var informerOptions = new InformerOptions { Namespace = options.Namespace };
         _autoscalerInformer = new Informer<JsonObject>(_client.Resource(RisingWaveAutoscaler.Resource), informerOptions, _log);
         _risingWaveInformer = new Informer<JsonObject>(_client.Resource(RisingWaveState.Resource), informerOptions, _log);
-        _events = new KubeEventSink(_client, time, options.Identity, Metrics, _log);
+        _events = new EventRecorder(_client, new EventRecorderOptions
+        {
+            ReportingController = RecorderEventSink.Controller,
+            ReportingInstance = options.Identity.Length > 128 ? options.Identity[..128] : options.Identity,
+            TimeProvider = time,
+        }, _log);
         Queue = new WorkQueue(time);
         var index = new TargetIndex();
         Router = new EventRouter(Queue, index);
@@ -69,7 +75,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         _risingWaveInformer.Subscribe(Router.OnRisingWave);
         Reconciler = new AutoscalerReconciler(
             new InformerView(_autoscalerInformer), new InformerView(_risingWaveInformer), Hub, _sources,
-            new RisingWaveActuator(_client, time), events ?? _events, new KubeStatusWriter(_client), time, Metrics, _log)
+            new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
         {
             RepeatInterval = options.RepeatInterval,
         };

@@ -31,8 +31,7 @@ internal sealed class DaemonMetrics
         QueueScheduled = Registry.Gauge("rwautoscaler_queue_scheduled", "Clusters waiting for their next tick or retry.");
         Alerts = Registry.Counter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, unknown_cluster, resolved, unlabelled.", "result");
         WebhookRequests = Registry.Counter("rwautoscaler_webhook_requests_total", "Webhook requests by HTTP status code.", "code");
-        Events = Registry.Counter("rwautoscaler_events_total", "Kubernetes events sent, by reason.", "reason");
-        EventErrors = Registry.Counter("rwautoscaler_event_errors_total", "Kubernetes events that could not be written.");
+        Events = Registry.Counter("rwautoscaler_events_total", "Kubernetes events published, by reason.", "reason");
         Leader = Registry.Gauge("rwautoscaler_leader", "1 while this replica holds the lease and acts.");
         Clusters = Registry.Gauge("rwautoscaler_clusters", "RisingWaveAutoscalers known to the daemon.");
     }
@@ -74,8 +73,6 @@ internal sealed class DaemonMetrics
     public Counter WebhookRequests { get; }
 
     public Counter Events { get; }
-
-    public Counter EventErrors { get; }
 
     public Gauge Leader { get; }
 
