@@ -12,7 +12,7 @@ public sealed class DaemonScalingTests
 {
     internal static readonly ClusterRef Rw = new("streaming", "rw");
 
-    internal static string Autoscaler(string mode = "active", string extra = "") => $"""
+    internal static string AutoscalerYaml(string mode = "active", string extra = "") => $"""
         apiVersion: rwautoscaler.dev/v1alpha1
         kind: RisingWaveAutoscaler
         metadata: {"{"}name: rw-autoscaler, namespace: streaming{"}"}
@@ -31,7 +31,7 @@ public sealed class DaemonScalingTests
         {extra}
         """;
 
-    internal static async Task<DaemonFixture> StartWithClusterAsync(double cpu, string mode = "active", int replicas = 2, JsonObject? annotations = null)
+    internal static async Task<DaemonFixture> StartWithClusterAsync(double cpu, string mode = "active", int replicas = 2, JsonObject? annotations = null, string extra = "")
     {
         var daemon = await DaemonFixture.StartAsync();
         var rw = KubeFixture.RisingWave("streaming", "rw", compute: replicas);
@@ -43,7 +43,7 @@ public sealed class DaemonScalingTests
         await daemon.Kube.RisingWaves.CreateAsync(rw);
         await daemon.Kube.SettleAsync("streaming", "rw");
         daemon.Prometheus!.Set(Rw, Signal.CpuUtilization, cpu, ComponentKind.Compute);
-        await daemon.ApplyAsync(Autoscaler(mode));
+        await daemon.ApplyAsync(AutoscalerYaml(mode, extra));
         return daemon;
     }
 
