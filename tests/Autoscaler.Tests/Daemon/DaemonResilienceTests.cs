@@ -41,9 +41,9 @@ public sealed class DaemonResilienceTests
     {
         await using var daemon = await StartWithClusterAsync(cpu: 0.9, extra: "  staleAfter: 2s");
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scaled up");
-        await daemon.Kube.SettleAsync("streaming", "rw");
         daemon.Prometheus!.Clear(Rw, Signal.CpuUtilization, ComponentKind.Compute);
         await DaemonFixture.EventuallyAsync(async () => DaemonFixture.ConditionReason(await daemon.AutoscalerAsync(), "MetricsAvailable") == "SignalsMissing", "SignalsMissing");
+        await daemon.Kube.SettleAsync("streaming", "rw");
         var message = (await daemon.AutoscalerAsync())["status"]!["conditions"]!.AsArray().Single(c => (string?)c!["type"] == "MetricsAvailable")!["message"]!.ToString();
         Assert.Contains("utilization lacks cpuUtilization", message, StringComparison.Ordinal);
         await Task.Delay(1500);
