@@ -21,6 +21,9 @@ internal sealed class AlertmanagerWebhook(
 {
     public const string Path = "/webhook/alertmanager";
 
+    // Plain quotes in messages: the answers are read by people with curl, never embedded in HTML.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public int MaxBody { get; init; } = 1 << 20;
 
     public async Task HandleAsync(HttpContext context)
@@ -176,7 +179,7 @@ internal sealed class AlertmanagerWebhook(
             evaluating.UnionWith(autoscalers.Select(x => x.ToString()));
         }
 
-        return (200, JsonSerializer.Serialize(new { evaluating, ignored }));
+        return (200, JsonSerializer.Serialize(new { evaluating, ignored }, Json));
     }
 
     private bool Authorized(HttpRequest request)
@@ -191,5 +194,5 @@ internal sealed class AlertmanagerWebhook(
         return token.Length > 0 && CryptographicOperations.FixedTimeEquals(given, token);
     }
 
-    private static string Error(string message) => JsonSerializer.Serialize(new { error = message });
+    private static string Error(string message) => JsonSerializer.Serialize(new { error = message }, Json);
 }
