@@ -76,19 +76,19 @@ public sealed class SignalCatalogueOnPrometheusTests(ITestOutputHelper output)
 
         Assert.InRange(V(ra, Signal.ProcessedRate), 720, 880);
         Assert.InRange(V(rb, Signal.ProcessedRate), 450, 550);
-        Assert.InRange(V(ra, Signal.IngestRate), 700, 1300);
+        Assert.InRange(V(ra, Signal.IngestRate), 600, 1400);
         Assert.InRange(V(ra, Signal.BusyRatio), 0.55, 0.65);
         Assert.InRange(V(rb, Signal.BusyRatio), 0.17, 0.23);
         Assert.InRange(V(ra, Signal.BackpressureRatio), 0.27, 0.33);
         Assert.InRange(V(rb, Signal.BackpressureRatio), 0, 0.01);
-        Assert.InRange(V(ra, Signal.CpuUtilization, ComponentKind.Compute), 0.3, 0.7);
+        Assert.InRange(V(ra, Signal.CpuUtilization, ComponentKind.Compute), 0.25, 0.75);
         Assert.InRange(V(ra, Signal.CpuUtilization, ComponentKind.Compactor), 0.05, 0.45);
-        Assert.InRange(V(rb, Signal.CpuUtilization, ComponentKind.Compactor), 0.3, 0.7);
+        Assert.InRange(V(rb, Signal.CpuUtilization, ComponentKind.Compactor), 0.25, 0.75);
         Assert.InRange(V(ra, Signal.BarrierLatencyP99), 0.25, 0.5);
         Assert.InRange(V(rb, Signal.BarrierLatencyP99), 1, 2.5);
         Assert.InRange(V(ra, Signal.SourceLagMessages), 10_000, 10_000 + (200 * 60));
         Assert.InRange(V(rb, Signal.SourceLagMessages), 0, 1_000);
-        Assert.InRange(V(ra, Signal.SourceLagSeconds), 10_000.0 / 1300, (10_000.0 + (200 * 60)) / 700);
+        Assert.InRange(V(ra, Signal.SourceLagSeconds), 10_000.0 / 1400, (10_000.0 + (200 * 60)) / 600);
         Assert.Equal(8e9, V(ra, Signal.CompactionPendingBytes));
         Assert.Equal(3, V(ra, Signal.CompactionRunningSlots));
         Assert.Equal(1, V(rb, Signal.CompactionRunningSlots), 6);
