@@ -12,6 +12,7 @@ internal static class CommandLine
         var root = new RootCommand("RisingWave autoscaler: scales compute and compactor nodes from dataflow metrics")
         {
             EvaluateCommand.Create(cli),
+            SimulateCommand.Create(cli),
         };
         return root;
     }
