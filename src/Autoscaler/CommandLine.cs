@@ -13,6 +13,7 @@ internal static class CommandLine
         {
             EvaluateCommand.Create(cli),
             SimulateCommand.Create(cli),
+            TuneCommand.Create(cli),
         };
         return root;
     }

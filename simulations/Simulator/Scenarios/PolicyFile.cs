@@ -33,7 +33,13 @@ internal sealed partial record PolicyFile(string Name, AutoscalingSpec Spec, Tim
     {
         ArgumentNullException.ThrowIfNull(text);
         var substituted = Substitute(text, source, variables ?? new Dictionary<string, string>());
-        var root = ConfigLoader.Parse(substituted, source);
+        return FromNode(ConfigLoader.Parse(substituted, source), source, name, registry);
+    }
+
+    /// <summary>A policy file from an already parsed document (the tuner edits the tree, then reads it here).</summary>
+    public static PolicyFile FromNode(ConfigNode root, string source, string name, PolicyRegistry? registry = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
         var poll = DefaultPollInterval;
         if (root is ConfigMap map && map.Entries.Any(e => e.Key == "pollInterval"))
         {
