@@ -44,10 +44,15 @@ internal sealed class SimulationRunner
 
     /// <summary>
     /// Runs one policy; <paramref name="progress"/> gets the fraction done now and then, <paramref name="decisions"/>
-    /// every decision with whether the host acted on each component.
+    /// every decision with whether the host acted on each component; <paramref name="registry"/> adds policy types.
     /// </summary>
     public RunResult Run(
-        PolicyFile policy, bool recordTimeline, IProgress<double>? progress = null, Action<ClusterDecision, bool[]>? decisions = null, CancellationToken cancellation = default)
+        PolicyFile policy,
+        bool recordTimeline,
+        IProgress<double>? progress = null,
+        Action<ClusterDecision, bool[]>? decisions = null,
+        PolicyRegistry? registry = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(policy);
         var step = _scenario.Step;
@@ -59,7 +64,7 @@ internal sealed class SimulationRunner
 
         var model = _scenario.Model;
         var capped = policy.CappedAt(model.Compute.MaxReplicas, model.Compactor.MaxReplicas);
-        var session = new ScalingSession(new ScalingEngine(capped.Spec));
+        var session = new ScalingSession(new ScalingEngine(capped.Spec, registry));
         var (computeStart, compactorStart) = _bound.Initial(step);
         var cluster = new ClusterModel(
             model,
