@@ -1,3 +1,5 @@
+using Complex = System.Numerics.Complex;
+using MathNet.Numerics.IntegralTransforms;
 using MathNet.Numerics.LinearAlgebra;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Decisions;
@@ -33,8 +35,8 @@ public sealed record PredictivePolicySpec : PolicySpec
     /// <summary>Ingest history the fit reads: two seasons let the trend and the season separate.</summary>
     public TimeSpan History { get; init; } = TimeSpan.FromDays(2);
 
-    /// <summary>The history is averaged into this many buckets before the fit (7.5 minutes each over two days).</summary>
-    public int Buckets { get; init; } = 384;
+    /// <summary>The history is averaged into this many buckets before the fit (3.75 minutes each over two days, so hourly seasons show).</summary>
+    public int Buckets { get; init; } = 768;
 
     /// <summary>Provisioning lead time: pod start, reschedule and warm-up. The forecast looks this far ahead.</summary>
     public TimeSpan LeadTime { get; init; } = TimeSpan.FromMinutes(5);
@@ -435,16 +437,30 @@ internal static class HarmonicForecast
             return null;
         }
 
+        // Autocorrelation through the FFT (Wiener-Khinchin), zero-padded so lags do not wrap around.
+        var size = 1;
+        while (size < 2 * n)
+        {
+            size <<= 1;
+        }
+
+        var spectrum = new Complex[size];
+        for (var i = 0; i < n; i++)
+        {
+            spectrum[i] = new Complex(r[i], 0);
+        }
+
+        Fourier.Forward(spectrum, FourierOptions.NoScaling);
+        for (var i = 0; i < size; i++)
+        {
+            spectrum[i] = new Complex(spectrum[i].Magnitude * spectrum[i].Magnitude, 0);
+        }
+
+        Fourier.Inverse(spectrum, FourierOptions.NoScaling);
         var acf = new double[(n / 2) + 2];
         for (var lag = 1; lag < acf.Length; lag++)
         {
-            double sum = 0;
-            for (var i = 0; i + lag < n; i++)
-            {
-                sum += r[i] * r[i + lag];
-            }
-
-            acf[lag] = sum / variance;
+            acf[lag] = spectrum[lag].Real / size / variance;
         }
 
         // Peaks at multiples of the season (a week is seven days) correlate as well or better: take the
