@@ -12,6 +12,8 @@ internal static class CommandLine
         var root = new RootCommand("RisingWave autoscaler: scales compute and compactor nodes from dataflow metrics")
         {
             EvaluateCommand.Create(cli),
+            DryRunCommand.Create(cli),
+            ExportCommand.Create(cli),
             SimulateCommand.Create(cli),
             TuneCommand.Create(cli),
         };

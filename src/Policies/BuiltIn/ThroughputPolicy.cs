@@ -71,8 +71,8 @@ internal sealed class ThroughputPolicyType : IPolicyType
 
         var target = fields.Number("targetUtilization", 0.7, NumberRange.UnitOpenClosed);
         var boundary = fields.Number("utilizationBoundary", 0.3, NumberRange.Unit);
-        var min = fields.Number("utilizationMin", Math.Max(0, target - boundary), NumberRange.Unit);
-        var max = fields.Number("utilizationMax", Math.Min(1, target + boundary), NumberRange.UnitOpenClosed);
+        var min = fields.Number("utilizationMin", Math.Round(Math.Max(0, target - boundary), 9), NumberRange.Unit);
+        var max = fields.Number("utilizationMax", Math.Round(Math.Min(1, target + boundary), 9), NumberRange.UnitOpenClosed);
         if (min > target || max < target)
         {
             fields.Errors.Add(fields.Path, $"utilizationMin ({min}) <= targetUtilization ({target}) <= utilizationMax ({max}) must hold", fields.Node);

@@ -266,12 +266,13 @@ internal sealed class UtilizationPolicy : IScalingPolicy
             return new MetricResult(-1, 0, 0, target, 0, invalidSamples); // "did not receive metrics for any ready pods"
         }
 
-        var average = sum / ready;
+        // HPA averages in integers: whole percent of the request for cpu, milli-units for other metrics.
+        var average = isCpu ? Math.Floor(Math.Round(sum / ready * 100, 6)) / 100 : Milli(sum / ready);
         var usageRatio = average / target;
         var rebalanceIgnored = ignored > 0 && usageRatio > 1.0;
         if (!rebalanceIgnored && missing == 0)
         {
-            var replicas = WithinTolerance(usageRatio) ? current : (int)Math.Ceiling(usageRatio * ready);
+            var replicas = WithinTolerance(usageRatio) ? current : Ceiling(usageRatio * ready);
             return new MetricResult(replicas, average, ready, target, usageRatio, invalidSamples);
         }
 
@@ -295,13 +296,13 @@ internal sealed class UtilizationPolicy : IScalingPolicy
             count += ignored; // not-yet-ready pods count as using nothing on a scale-up
         }
 
-        var newRatio = sum / count / target;
+        var newRatio = (isCpu ? Math.Floor(Math.Round(sum / count * 100, 6)) / 100 : Milli(sum / count)) / target;
         if (WithinTolerance(newRatio) || (usageRatio < 1.0 && newRatio > 1.0) || (usageRatio > 1.0 && newRatio < 1.0))
         {
             return new MetricResult(current, average, ready, target, newRatio, invalidSamples);
         }
 
-        var newReplicas = (int)Math.Ceiling(newRatio * count);
+        var newReplicas = Ceiling(newRatio * count);
         if (isCpu && ((newRatio < 1.0 && newReplicas > current) || (newRatio > 1.0 && newReplicas < current)))
         {
             return new MetricResult(current, average, ready, target, newRatio, invalidSamples);
@@ -344,7 +345,7 @@ internal sealed class UtilizationPolicy : IScalingPolicy
             return new MetricResult(-1, 0, 0, metric.Value ?? metric.AverageValue ?? 0, 0, reading.Invalid);
         }
 
-        var value = reading.Value;
+        var value = Milli(reading.Value);
         if (metric.Value is { } total)
         {
             var ratio = value / total;
@@ -352,11 +353,11 @@ internal sealed class UtilizationPolicy : IScalingPolicy
             int replicas;
             if (current != 0)
             {
-                replicas = WithinTolerance(ratio) ? current : (int)Math.Ceiling(ratio * context.Component.ReadyReplicas);
+                replicas = WithinTolerance(ratio) ? current : Ceiling(ratio * context.Component.ReadyReplicas);
             }
             else
             {
-                replicas = (int)Math.Ceiling(ratio); // scale from zero: no tolerance, no pods to count
+                replicas = Ceiling(ratio); // scale from zero: no tolerance, no pods to count
             }
 
             return new MetricResult(replicas, value, context.Component.ReadyReplicas, total, ratio, reading.Invalid);
@@ -365,9 +366,15 @@ internal sealed class UtilizationPolicy : IScalingPolicy
         var perPod = metric.AverageValue!.Value;
         var statusReplicas = context.Component.CurrentReplicas;
         var usage = value / (perPod * statusReplicas);
-        var result = WithinTolerance(usage) ? statusReplicas : (int)Math.Ceiling(value / perPod);
+        var result = WithinTolerance(usage) ? statusReplicas : Ceiling(value / perPod);
         return new MetricResult(result, value, statusReplicas, perPod, usage, reading.Invalid);
     }
+
+    /// <summary>HPA counts in milli-units: a value is truncated to three decimals.</summary>
+    private static double Milli(double value) => Math.Floor(Math.Round(value * 1000, 6)) / 1000;
+
+    /// <summary>Rounds up, ignoring the last bits of floating point noise (0.2 / 0.1 is 2.0000000000000004).</summary>
+    private static int Ceiling(double value) => (int)Math.Ceiling(Math.Round(value, 9));
 
     private static ExplanationTemplate Describe(UtilizationMetric metric)
     {

@@ -59,19 +59,12 @@ public static class ConfigLoader
         switch (node)
         {
             case YamlMappingNode map:
+                // YamlDotNet itself rejects a key that appears twice ("Duplicate key"), with its line.
                 var entries = new List<KeyValuePair<string, ConfigNode>>(map.Children.Count);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var (keyNode, valueNode) in map.Children)
                 {
                     var key = (keyNode as YamlScalarNode)?.Value ?? "";
-                    var childPath = path.Length == 0 ? key : $"{path}.{key}";
-                    if (!seen.Add(key))
-                    {
-                        errors.Add(childPath, "appears twice", new ConfigScalar(key, false, (int)keyNode.Start.Line, (int)keyNode.Start.Column));
-                        continue;
-                    }
-
-                    entries.Add(new(key, Convert(valueNode, childPath, errors)));
+                    entries.Add(new(key, Convert(valueNode, path.Length == 0 ? key : $"{path}.{key}", errors)));
                 }
 
                 return new ConfigMap(entries, line, column);

@@ -15,9 +15,9 @@ internal static class DecisionText
         var lastGuard = d.Guards.IsDefaultOrEmpty ? (GuardStep?)null : d.Guards[^1];
         var winner = d.Winner >= 0 ? d.Proposals[d.Winner] : (Proposal?)null;
 
-        if (lastGuard is { } guard && (guard.After == d.To && (guard.Before != guard.After || d.Recommended != d.To)))
+        if (lastGuard is { } guard)
         {
-            // A guard had the last word; say what it did and what the policies wanted.
+            // Guards only leave a step when they intervene: the last one had the last word.
             text.Append(guard.Explain());
             if (d.Recommended != d.To && winner is { } w)
             {

@@ -77,20 +77,21 @@ public sealed class ScalingEngine
         var (min, max) = Bounds(spec, combined, active);
         var trail = new GuardTrail();
 
-        int recommended;
+        // What the policies want together, after the rules for missing signals and vetoes: this is what the
+        // stabilization windows remember, whatever the other guards then do with it.
+        var recommended = MetricsGuard.Apply(
+            combined.Recommendation, current, combined.AnyOpinion, combined.MetricsMissing, combined.VetoScaleDown, spec.FallbackReplicas, ref trail);
         int desired;
         if (OverrideGuard.Decide(active, current, now, ref trail) is { } manual)
         {
-            recommended = desired = manual;
+            desired = manual;
         }
         else if (RangeGuard.OutOfRange(current, min, max, ref trail) is { } corrected)
         {
-            recommended = desired = corrected;
+            desired = corrected;
         }
         else
         {
-            recommended = MetricsGuard.Apply(
-                combined.Recommendation, current, combined.AnyOpinion, combined.MetricsMissing, combined.VetoScaleDown, spec.FallbackReplicas, ref trail);
             desired = RescaleGuard.Apply(recommended, current, component.ReadyReplicas, spec.HoldDuringRescale && component.RescaleInProgress, ref trail);
             if (desired != current)
             {

@@ -3,8 +3,8 @@ using System.Text.Json;
 
 namespace RwAutoscaler.Policies.Json;
 
-/// <summary>Small checked accessors over <see cref="JsonElement"/> whose errors name the JSON path.</summary>
-internal static class JsonRead
+/// <summary>Small checked accessors over <see cref="JsonElement"/> whose errors name the JSON path (shared by every JSON reader of the project).</summary>
+public static class JsonRead
 {
     public static JsonElement Object(JsonElement element, string path)
     {

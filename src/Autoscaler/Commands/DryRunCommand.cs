@@ -1,0 +1,92 @@
+using System.CommandLine;
+using RwAutoscaler.Autoscaler.Cli;
+using RwAutoscaler.Autoscaler.DryRun;
+using RwAutoscaler.Autoscaler.Recording;
+using Spectre.Console;
+
+namespace RwAutoscaler.Autoscaler.Commands;
+
+/// <summary><c>autoscaler dry-run</c>: what a policy would have done on a cluster's recorded past.</summary>
+internal static class DryRunCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var recording = new Option<FileInfo>("--recording") { Description = "A recording made by 'autoscaler record'", Required = true };
+        var policy = new Option<FileInfo>("--policy") { Description = "The policy spec to replay (YAML or JSON)", Required = true };
+        var compare = new Option<FileInfo[]>("--compare") { Description = "More policy specs to replay side by side", AllowMultipleArgumentsPerToken = true };
+        var json = new Option<bool>("--json") { Description = "Print every figure and decision as JSON" };
+
+        var command = new Command("dry-run", "Replay recorded metrics through a policy and show what it would have done")
+        {
+            recording, policy, compare, json,
+        };
+        command.SetAction(result => cli.Run(() =>
+        {
+            var recorded = Load(result.GetValue(recording)!);
+            var files = new[] { result.GetValue(policy)! }.Concat(result.GetValue(compare) ?? []).ToList();
+            var specs = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f))).ToList();
+            var results = Replay(cli, recorded, specs, quiet: result.GetValue(json));
+            if (result.GetValue(json))
+            {
+                DryRunOutput.WriteJson(cli.Out, recorded, results);
+            }
+            else
+            {
+                DryRunOutput.WriteTable(cli.Console, recorded, results);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    internal static Recording.Recording Load(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new CliError($"--recording: file not found: {file.FullName}");
+        }
+
+        try
+        {
+            return RecordingFile.Read(file.FullName);
+        }
+        catch (RecordingFormatException e)
+        {
+            throw new CliError(e.Message, e);
+        }
+    }
+
+    private static List<DryRunResult> Replay(CliContext cli, Recording.Recording recorded, List<(string Name, Policies.Configuration.AutoscalingSpec Spec)> specs, bool quiet)
+    {
+        var results = new List<DryRunResult>();
+        void RunAll(Action<int, double>? report)
+        {
+            for (var i = 0; i < specs.Count; i++)
+            {
+                var index = i;
+                try
+                {
+                    results.Add(DryRunReplay.Run(recorded, specs[i].Spec, specs[i].Name, report is null ? null : new Progress<double>(p => report(index, p))));
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliError($"{specs[i].Name}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+                }
+            }
+        }
+
+        if (quiet || recorded.Count < 20_000)
+        {
+            RunAll(null);
+            return results;
+        }
+
+        cli.Console.Progress().Start(context =>
+        {
+            var tasks = specs.Select(s => context.AddTask(Markup.Escape(s.Name), maxValue: 1)).ToList();
+            RunAll((index, value) => tasks[index].Value = value);
+        });
+        return results;
+    }
+}

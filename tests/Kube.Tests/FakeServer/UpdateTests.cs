@@ -1,0 +1,168 @@
+using System.Text.Json.Nodes;
+using RwAutoscaler.Kube.Json;
+using RwAutoscaler.Kube.Models;
+
+namespace RwAutoscaler.Kube.Tests.FakeServer;
+
+/// <summary>Checklist item 3: PUT semantics, no-ops, generation, status handling.</summary>
+public sealed class UpdateTests : FakeServerTest
+{
+    // store.go NewConflict with OptimisticLockErrorMsg; errors.go message format, details.kind = plural.
+    [Fact]
+    public async Task a_stale_resource_version_is_a_conflict_with_the_exact_status_body()
+    {
+        var rws = Client.Resource(RisingWaves);
+        var v1 = await rws.CreateAsync(RisingWave("rw"));
+        var v2 = (JsonObject)v1.DeepClone();
+        v2["spec"]!["replicas"] = 2;
+        await rws.ReplaceAsync(v2);
+        v1["spec"]!["replicas"] = 3;
+        var (code, body) = await SendAsync(HttpMethod.Put, "/apis/risingwave.risingwavelabs.com/v1alpha1/namespaces/default/risingwaves/rw", v1.ToJsonString());
+        Assert.Equal(409, code);
+        var expected = JsonNode.Parse("""
+            {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+             "message":"Operation cannot be fulfilled on risingwaves.risingwave.risingwavelabs.com \"rw\": the object has been modified; please apply your changes to the latest version and try again",
+             "reason":"Conflict","details":{"name":"rw","group":"risingwave.risingwavelabs.com","kind":"risingwaves"},"code":409}
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, body), body.ToJsonString());
+        var e = await ThrowsApiAsync(() => rws.ReplaceAsync(v1));
+        Assert.True(e.IsConflict);
+    }
+
+    // apiextensions strategy.go: AllowUnconditionalUpdate() is false for custom resources, so the generic
+    // store answers NewInvalid(... "metadata.resourceVersion" ... "must be specified for an update").
+    [Fact]
+    public async Task a_put_without_a_resource_version_on_a_custom_resource_is_invalid()
+    {
+        await Client.Resource(RisingWaves).CreateAsync(RisingWave("rw"));
+        var (code, body) = await SendAsync(HttpMethod.Put, "/apis/risingwave.risingwavelabs.com/v1alpha1/namespaces/default/risingwaves/rw", RisingWave("rw", 4).ToJsonString());
+        Assert.Equal(422, code);
+        Assert.Equal("Invalid", (string?)body["reason"]);
+        Assert.Equal("metadata.resourceVersion", (string?)body["details"]!["causes"]![0]!["field"]);
+        Assert.Contains("must be specified for an update", (string?)body["message"], StringComparison.Ordinal);
+    }
+
+    // Built-in kinds allow an unconditional update (PUT without resourceVersion).
+    [Fact]
+    public async Task a_put_without_a_resource_version_on_a_config_map_is_unconditional()
+    {
+        var cms = Client.Resource<ConfigMap>();
+        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
+        var updated = await cms.ReplaceAsync(new ConfigMap { Metadata = new() { Name = "c", Namespace = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
+        Assert.Equal("v", updated.Data!["k"]);
+    }
+
+    // A PUT to a missing custom resource is 404 (AllowCreateOnUpdate() is false).
+    [Fact]
+    public async Task a_put_to_a_missing_custom_resource_is_not_found()
+    {
+        var body = RisingWave("ghost");
+        body["metadata"]!["resourceVersion"] = "1";
+        var e = await ThrowsApiAsync(() => Client.Resource(RisingWaves).ReplaceAsync(body));
+        Assert.True(e.IsNotFound);
+    }
+
+    // store_test.go TestNoOpUpdates: "no-op update should be ignored and not written to etcd".
+    [Fact]
+    public async Task a_no_op_update_is_not_written()
+    {
+        var rws = Client.Resource(RisingWaves);
+        var created = await rws.CreateAsync(RisingWave("rw"));
+        var before = Server.ResourceVersion;
+        var again = await rws.ReplaceAsync(created);
+        Assert.Equal(created.GetResourceVersion(), again.GetResourceVersion());
+        var merged = await rws.PatchAsync("default", "rw", Kube.Client.KubePatch.Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = 1 } }));
+        Assert.Equal(created.GetResourceVersion(), merged.GetResourceVersion());
+        Assert.Equal(before, Server.ResourceVersion);
+    }
+
+    // custom-resource-definitions.md: "generation is incremented for all changes, except for changes to .metadata or .status".
+    [Fact]
+    public async Task generation_bumps_on_spec_changes_and_not_on_metadata_or_status_changes()
+    {
+        var rws = Client.Resource(RisingWaves);
+        var v = await rws.CreateAsync(RisingWave("rw"));
+        v["metadata"]!["labels"] = new JsonObject { ["team"] = "a" };
+        v = await rws.ReplaceAsync(v);
+        Assert.Equal(1, v.GetGeneration());
+        v["status"] = new JsonObject { ["phase"] = "Running" };
+        v = await rws.ReplaceStatusAsync(v);
+        Assert.Equal(1, v.GetGeneration());
+        v["spec"]!["replicas"] = 5;
+        v = await rws.ReplaceAsync(v);
+        Assert.Equal(2, v.GetGeneration());
+    }
+
+    // CRD docs "Status subresource": PUT/POST/PATCH to the resource ignore changes to the status stanza.
+    [Fact]
+    public async Task status_is_ignored_on_the_main_resource()
+    {
+        var rws = Client.Resource(RisingWaves);
+        var v = await rws.CreateAsync(RisingWave("rw"));
+        v["status"] = new JsonObject { ["phase"] = "Running" };
+        v = await rws.ReplaceStatusAsync(v);
+        v["status"] = new JsonObject { ["phase"] = "Hacked" };
+        v["spec"]!["replicas"] = 2;
+        var after = await rws.ReplaceAsync(v);
+        Assert.Equal("Running", (string?)after["status"]!["phase"]);
+        Assert.Equal(2, (int?)after["spec"]!["replicas"]);
+    }
+
+    // CRD docs: PUT to /status takes a custom resource and ignores changes to anything except status.
+    [Fact]
+    public async Task only_status_is_taken_on_the_status_subresource()
+    {
+        var rws = Client.Resource(RisingWaves);
+        var v = await rws.CreateAsync(RisingWave("rw"));
+        v["spec"]!["replicas"] = 9;
+        v["metadata"]!["labels"] = new JsonObject { ["sneaky"] = "yes" };
+        v["status"] = new JsonObject { ["phase"] = "Running" };
+        var after = await rws.ReplaceStatusAsync(v);
+        Assert.Equal(1, (int?)after["spec"]!["replicas"]);
+        Assert.Null(after["metadata"]!["labels"]);
+        Assert.Equal("Running", (string?)after["status"]!["phase"]);
+    }
+
+    // A Deployment's status is written only through /status; a stale status PUT is a conflict too.
+    [Fact]
+    public async Task a_stale_status_update_is_a_conflict()
+    {
+        var deployments = Client.Resource<Deployment>();
+        var d = await deployments.CreateAsync(Deployment("web"));
+        await deployments.ReplaceAsync(d with { Spec = d.Spec! with { Replicas = 2 } });
+        var e = await ThrowsApiAsync(() => deployments.ReplaceStatusAsync(d with { Status = new DeploymentStatus { Replicas = 1 } }));
+        Assert.True(e.IsConflict);
+    }
+
+    // Unknown fields survive a read-modify-write round trip through typed models ([JsonExtensionData]).
+    [Fact]
+    public async Task unknown_fields_survive_a_typed_read_modify_write()
+    {
+        var (code, _) = await SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments", """
+            {"metadata":{"name":"web","managedFields":[{"manager":"kubectl"}]},
+             "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"newSpecField":{"a":1},
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"m","image":"x","securityContext":{"runAsNonRoot":true}}],"dnsPolicy":"ClusterFirst"}}}}
+            """);
+        Assert.Equal(201, code);
+        var deployments = Client.Resource<Deployment>();
+        var d = await deployments.GetAsync("default", "web");
+        await deployments.ReplaceAsync(d with { Spec = d.Spec! with { Replicas = 3 } });
+        var raw = Server.GetObject(ResourceType.Deployments, "default", "web")!;
+        Assert.Equal(1, (int?)raw["spec"]!["newSpecField"]!["a"]);
+        Assert.Equal("ClusterFirst", (string?)raw["spec"]!["template"]!["spec"]!["dnsPolicy"]);
+        Assert.Equal(true, (bool?)raw["spec"]!["template"]!["spec"]!["containers"]![0]!["securityContext"]!["runAsNonRoot"]);
+        Assert.Equal("kubectl", (string?)raw["metadata"]!["managedFields"]![0]!["manager"]);
+        Assert.Equal(3, (int?)raw["spec"]!["replicas"]);
+    }
+
+    // A uid in the body that differs from the stored one fails the precondition with 409.
+    [Fact]
+    public async Task a_different_uid_on_update_is_a_conflict()
+    {
+        var cms = Client.Resource<ConfigMap>();
+        var c = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
+        var e = await ThrowsApiAsync(() => cms.ReplaceAsync(c with { Metadata = c.Metadata with { Uid = Guid.NewGuid().ToString() } }));
+        Assert.True(e.IsConflict);
+        Assert.Contains("Precondition failed: UID in precondition", e.Status.Message, StringComparison.Ordinal);
+    }
+}

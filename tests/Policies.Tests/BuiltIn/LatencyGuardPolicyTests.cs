@@ -1,0 +1,114 @@
+using RwAutoscaler.Policies.Decisions;
+using RwAutoscaler.Policies.Model;
+using RwAutoscaler.Policies.Tests.Support;
+using Xunit;
+
+namespace RwAutoscaler.Policies.Tests.BuiltIn;
+
+public sealed class LatencyGuardPolicyTests
+{
+    private const string Policy = """
+        type: latency-guard
+        barrierLatencyP99: 10s
+        sourceLagSeconds: 60s
+        for: 1m
+        stabilization: 2m
+        step:
+          type: Pods
+          value: 2
+        """;
+
+    // Each row: barrier latency over the last 5 minutes (per 15 s sample, oldest first, last value repeats), the
+    // expected kind, replicas and veto, and why.
+    public static TheoryData<double[], ProposalKind, int, bool, string> Cases => new()
+    {
+        { [1.2], ProposalKind.Abstain, 0, false, "every SLO is met" },
+        { [1.2, 12], ProposalKind.Abstain, 0, true, "violated now, but not for a minute yet: only veto" },
+        { [1.2, 12, 12, 12, 12, 12], ProposalKind.Replicas, 6, true, "violated for 75 s: step up by 2" },
+        { [12, 12, 12, 3, 12, 12], ProposalKind.Abstain, 0, true, "the violation restarted 30 s ago" },
+        { [10], ProposalKind.Abstain, 0, false, "at the target is not over it" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Steps_up_after_a_sustained_violation_and_vetoes_while_violated(double[] latencies, ProposalKind kind, int replicas, bool veto, string why)
+    {
+        var series = Build.Series(21, i => latencies[Math.Min(i - (21 - latencies.Length), latencies.Length - 1) < 0 ? 0 : i - (21 - latencies.Length)]);
+        var component = Build.Component(
+            ComponentKind.Compute, 4,
+            (Signal.BarrierLatencyP99, series),
+            (Signal.SourceLagSeconds, Build.Constant(5, TimeSpan.FromMinutes(5))));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component));
+
+        Assert.True(kind == proposal.Kind, why);
+        Assert.True(veto == proposal.VetoScaleDown, why);
+        if (kind == ProposalKind.Replicas)
+        {
+            Assert.Equal(replicas, proposal.Replicas);
+        }
+    }
+
+    [Fact]
+    public void Counts_violations_only_from_the_stabilization_after_the_last_rescale()
+    {
+        var component = Build.Component(
+            ComponentKind.Compute, 6,
+            (Signal.BarrierLatencyP99, Build.Constant(30, TimeSpan.FromMinutes(10))),
+            (Signal.SourceLagSeconds, Build.Constant(5, TimeSpan.FromMinutes(10))));
+        var history = Build.History(Build.Action(TimeSpan.FromSeconds(150), 4, 6));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component, history));
+
+        // The rescale was 150 s ago, plus 120 s of stabilization: only 30 s of violation count.
+        Assert.Equal(ProposalKind.Abstain, proposal.Kind);
+        Assert.True(proposal.VetoScaleDown);
+        Assert.Equal(30, proposal.Numbers[2], 3);
+    }
+
+    [Fact]
+    public void The_worst_violated_slo_is_reported()
+    {
+        var component = Build.Component(
+            ComponentKind.Compute, 4,
+            (Signal.BarrierLatencyP99, Build.Constant(2, TimeSpan.FromMinutes(5))),
+            (Signal.SourceLagSeconds, Build.Constant(300, TimeSpan.FromMinutes(5))));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component));
+
+        Assert.Equal(6, proposal.Replicas);
+        Assert.StartsWith("sourceLagSeconds 300 has been over its SLO of 60", proposal.Explain(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_slo_signal_is_flagged_so_the_engine_holds_scale_down()
+    {
+        var component = Build.Component(ComponentKind.Compute, 4, (Signal.BarrierLatencyP99, Build.Constant(2, TimeSpan.FromMinutes(5))));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component));
+
+        Assert.Equal(ProposalKind.Abstain, proposal.Kind);
+        Assert.True(proposal.MetricsMissing);
+        Assert.Equal(Signal.SourceLagSeconds, proposal.Signal);
+    }
+
+    [Fact]
+    public void The_default_step_is_half_again_and_at_least_one_pod()
+    {
+        var policy = Build.Policy("type: latency-guard\nbarrierLatencyP99: 1s\nfor: 0s");
+        var at = (int replicas) => policy.Propose(Build.Context(Build.Component(
+            ComponentKind.Compute, replicas, (Signal.BarrierLatencyP99, Build.Constant(5, TimeSpan.FromMinutes(1)))))).Replicas;
+
+        Assert.Equal(2, at(1));
+        Assert.Equal(6, at(4));
+        Assert.Equal(15, at(10));
+    }
+
+    [Fact]
+    public void Needs_at_least_one_slo()
+    {
+        var error = Assert.Throws<Policies.Configuration.SpecException>(() => Build.Policy("type: latency-guard"));
+
+        Assert.Contains("must set at least one SLO: barrierLatencyP99, sourceLagSeconds or sourceLagMessages", error.Message, StringComparison.Ordinal);
+    }
+}
