@@ -5,16 +5,18 @@ using RwAutoscaler.Policies.Model;
 namespace RwAutoscaler.Simulator.Running;
 
 /// <summary>
-/// How far back each signal must reach for a spec's policies to see their whole windows: what the daemon's
-/// range queries must cover too.
+/// How far back each signal must reach for a spec's policies to see their whole windows: what the daemon's range
+/// queries must cover too. <see cref="Fine"/> is needed at every step; <see cref="History"/> (the predictive
+/// policy's ingest history) may come at a coarser step.
 /// </summary>
-internal static class SignalHorizon
+internal sealed record SignalHorizon(TimeSpan[] Fine, TimeSpan History)
 {
-    public static TimeSpan[] Of(AutoscalingSpec spec, TimeSpan floor)
+    public static SignalHorizon Of(AutoscalingSpec spec, TimeSpan floor)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var horizons = new TimeSpan[SignalNames.Count];
-        Array.Fill(horizons, floor);
+        var fine = new TimeSpan[SignalNames.Count];
+        Array.Fill(fine, floor);
+        var history = TimeSpan.Zero;
         foreach (var component in spec.Components)
         {
             foreach (var policy in component.Policies)
@@ -22,20 +24,21 @@ internal static class SignalHorizon
                 switch (policy)
                 {
                     case ThroughputPolicySpec t:
-                        Widen(horizons, t.MetricsWindow + t.Stabilization, Signal.ProcessedRate, Signal.BusyRatio, Signal.IngestRate, Signal.SourceLagMessages);
+                        Widen(fine, t.MetricsWindow + t.Stabilization, Signal.ProcessedRate, Signal.BusyRatio, Signal.IngestRate, Signal.SourceLagMessages);
                         break;
                     case CompactionPolicySpec c:
-                        Widen(horizons, c.PendingWindow, Signal.CompactionPendingBytes);
+                        Widen(fine, c.PendingWindow, Signal.CompactionPendingBytes);
                         break;
                     case PredictivePolicySpec p:
-                        Widen(horizons, p.History, Signal.IngestRate);
-                        Widen(horizons, p.MetricsWindow + p.Stabilization, Signal.ProcessedRate, Signal.BusyRatio);
+                        Widen(fine, p.RateWindow, Signal.IngestRate);
+                        Widen(fine, p.MetricsWindow + p.Stabilization, Signal.ProcessedRate, Signal.BusyRatio);
+                        history = history > p.History ? history : p.History;
                         break;
                 }
             }
         }
 
-        return horizons;
+        return new SignalHorizon(fine, history);
     }
 
     private static void Widen(TimeSpan[] horizons, TimeSpan span, params Signal[] signals)

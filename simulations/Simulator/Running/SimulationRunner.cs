@@ -176,11 +176,21 @@ internal sealed class SimulationRunner
         private readonly SignalWindow[] _computeWindows = new SignalWindow[SignalNames.Count];
         private readonly SignalWindow[] _compactorWindows = new SignalWindow[SignalNames.Count];
 
-        public Signals(TimeSpan[] horizons, TimeSpan step)
+        public Signals(SignalHorizon horizon, TimeSpan step)
         {
+            var horizons = horizon.Fine;
             foreach (var signal in Shared)
             {
                 _shared[(int)signal] = new SampleBuffer(Samples(horizons[(int)signal], step));
+            }
+
+            // The predictive policy's long ingest history, beyond the fine window, as one-minute averages.
+            var ingest = horizons[(int)Signal.IngestRate];
+            if (horizon.History > ingest)
+            {
+                var every = Math.Max(1, (int)Math.Round(TimeSpan.FromMinutes(1) / step));
+                var coarse = (int)Math.Ceiling((horizon.History - ingest) / (step * every));
+                _shared[(int)Signal.IngestRate] = new SampleBuffer(Samples(ingest, step), every, coarse);
             }
 
             var cpu = Samples(horizons[(int)Signal.CpuUtilization], step);

@@ -1,5 +1,3 @@
-using Complex = System.Numerics.Complex;
-using MathNet.Numerics.IntegralTransforms;
 using MathNet.Numerics.LinearAlgebra;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Decisions;
@@ -41,8 +39,8 @@ public sealed record PredictivePolicySpec : PolicySpec
     /// <summary>Provisioning lead time: pod start, reschedule and warm-up. The forecast looks this far ahead.</summary>
     public TimeSpan LeadTime { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a fit is reused (carried in the policy's last proposal) before the next one.</summary>
-    public TimeSpan RefitInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a fit is reused (carried in the policy's last proposal) before the next one; the forecast covers it.</summary>
+    public TimeSpan RefitInterval { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Mean absolute error of the back-test over the last lead time, relative to the history's mean rate, above which the forecast is ignored.</summary>
     public double MaxForecastError { get; init; } = 0.15;
@@ -307,34 +305,41 @@ internal static class HarmonicForecast
             return none;
         }
 
-        // x: a bucket's centre in seasons, 0 at now; y: its mean rate.
+        // Back-test: fit without the last lead time (at least two buckets), forecast it, compare. Both fits share
+        // the normal equations of the training rows; the held-out rows are added for the full fit.
         var m = series.Length;
-        var xs = new double[m];
-        for (var i = 0; i < m; i++)
-        {
-            xs[i] = (i + 0.5 - m) / season;
-        }
-
-        // Back-test: fit without the last lead time (at least two buckets), forecast it, compare.
         var held = Math.Max(2, (int)Math.Ceiling(spec.LeadTime.TotalSeconds / width));
-        var parameters = 2 + (2 * spec.Harmonics);
+        var columns = 2 + (2 * spec.Harmonics);
         var train = m - held;
-        if (train < Math.Max(2 * parameters, season))
+        if (train < Math.Max(2 * columns, season))
         {
             return none;
         }
 
-        // The error is relative to the mean rate of the whole history, so that troughs do not inflate it.
-        var backtest = Solve(xs, series, train, spec.Harmonics);
+        // x: a bucket's centre in seasons, 0 at now. The buckets are evenly spaced, so each harmonic's sine and
+        // cosine advance by a fixed rotation from one bucket to the next.
+        var gram = new double[columns * columns];
+        var moments = new double[columns];
+        var row = new double[columns];
+        var rotor = new Rotor(spec.Harmonics, (0.5 - m) / season, 1.0 / season);
+        for (var i = 0; i < train; i++)
+        {
+            Accumulate(rotor.Row(row, i), series[i], gram, moments);
+        }
+
+        var backtest = Solve(gram, moments, columns);
         var absolute = 0.0;
         for (var i = train; i < m; i++)
         {
-            absolute += Math.Abs(Evaluate(backtest, xs[i], spec.Harmonics) - series[i]);
+            rotor.Row(row, i);
+            absolute += Math.Abs(Dot(backtest, row) - series[i]);
+            Accumulate(row, series[i], gram, moments);
         }
 
+        // The error is relative to the mean rate of the whole history, so that troughs do not inflate it.
         var mean = series.Average();
         var error = mean > 0 ? absolute / held / mean : (absolute > 0 ? double.PositiveInfinity : 0);
-        var coefficients = Solve(xs, series, m, spec.Harmonics);
+        var coefficients = Solve(gram, moments, columns);
         var horizon = (spec.LeadTime + spec.RefitInterval).TotalSeconds / (season * width);
         var peak = 0.0;
         const int Points = 24;
@@ -356,15 +361,18 @@ internal static class HarmonicForecast
         var width = spec.History.TotalSeconds / count;
         var sums = new double[count];
         var counts = new int[count];
-        var origin = now - spec.History;
+        var origin = (now - spec.History).UtcTicks;
+        var end = now.UtcTicks;
+        var ticksPerBucket = spec.History.Ticks / (double)count;
         foreach (var sample in window.Samples)
         {
-            if (sample.Time <= origin || sample.Time > now || !sample.IsUsable)
+            var ticks = sample.Time.UtcTicks;
+            if (ticks <= origin || ticks > end || !sample.IsUsable)
             {
                 continue;
             }
 
-            var index = Math.Min(count - 1, (int)((sample.Time - origin).TotalSeconds / width));
+            var index = Math.Min(count - 1, (int)((ticks - origin) / ticksPerBucket));
             sums[index] += sample.Value;
             counts[index]++;
         }
@@ -402,7 +410,8 @@ internal static class HarmonicForecast
     /// <summary>
     /// The season in buckets: the shortest lag whose autocorrelation (of the detrended series) is a local maximum
     /// within 75% of the strongest one, at least <paramref name="minimum"/> buckets and covered twice by the
-    /// series; null when no lag reaches 0.3.
+    /// series; null when no lag reaches 0.3. Searched on the series averaged down to at most 192 points, then
+    /// refined at full resolution around the lag found, so a refit stays well under a millisecond.
     /// </summary>
     private static int? Detect(double[] y, int minimum)
     {
@@ -412,7 +421,72 @@ internal static class HarmonicForecast
             return null;
         }
 
-        // Detrend with the least-squares line, so a rising series does not look seasonal at every lag.
+        var group = Math.Max(1, (int)Math.Ceiling(n / 192.0));
+        var coarse = new double[n / group];
+        for (var i = 0; i < coarse.Length; i++)
+        {
+            for (var j = 0; j < group; j++)
+            {
+                coarse[i] += y[(i * group) + j];
+            }
+
+            coarse[i] /= group;
+        }
+
+        var residuals = Detrend(coarse);
+        if (residuals is null)
+        {
+            return null;
+        }
+
+        var acf = new double[(coarse.Length / 2) + 2];
+        for (var lag = 1; lag < acf.Length; lag++)
+        {
+            acf[lag] = Autocorrelation(residuals, lag);
+        }
+
+        // Peaks at multiples of the season (a week is seven days) correlate as well or better: take the
+        // shortest peak that comes close to the strongest one.
+        var peaks = new List<int>();
+        for (var lag = Math.Max((int)Math.Ceiling((double)minimum / group), 2); lag < acf.Length - 1; lag++)
+        {
+            if (acf[lag] >= MinAutocorrelation && acf[lag] >= acf[lag - 1] && acf[lag] >= acf[lag + 1])
+            {
+                peaks.Add(lag);
+            }
+        }
+
+        if (peaks.Count == 0)
+        {
+            return null;
+        }
+
+        var strongest = peaks.Max(lag => acf[lag]);
+        var found = peaks.First(lag => acf[lag] >= 0.75 * strongest) * group;
+        if (group == 1)
+        {
+            return found;
+        }
+
+        var fine = Detrend(y)!;
+        var best = found;
+        var bestValue = double.NegativeInfinity;
+        for (var lag = Math.Max(minimum, found - group); lag <= Math.Min(n / 2, found + group); lag++)
+        {
+            var value = Autocorrelation(fine, lag);
+            if (value > bestValue)
+            {
+                (best, bestValue) = (lag, value);
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The series minus its least-squares line, so a rising series does not look seasonal at every lag; null when flat.</summary>
+    private static double[]? Detrend(double[] y)
+    {
+        var n = y.Length;
         double sx = 0, sy = 0, sxx = 0, sxy = 0;
         for (var i = 0; i < n; i++)
         {
@@ -432,77 +506,70 @@ internal static class HarmonicForecast
             variance += r[i] * r[i];
         }
 
-        if (variance <= 0)
+        if (variance <= 1e-12 * Math.Max(1, sy * sy / n))
         {
             return null;
         }
 
-        // Autocorrelation through the FFT (Wiener-Khinchin), zero-padded so lags do not wrap around.
-        var size = 1;
-        while (size < 2 * n)
-        {
-            size <<= 1;
-        }
-
-        var spectrum = new Complex[size];
+        var scale = 1 / Math.Sqrt(variance);
         for (var i = 0; i < n; i++)
         {
-            spectrum[i] = new Complex(r[i], 0);
+            r[i] *= scale;
         }
 
-        Fourier.Forward(spectrum, FourierOptions.NoScaling);
-        for (var i = 0; i < size; i++)
-        {
-            spectrum[i] = new Complex(spectrum[i].Magnitude * spectrum[i].Magnitude, 0);
-        }
-
-        Fourier.Inverse(spectrum, FourierOptions.NoScaling);
-        var acf = new double[(n / 2) + 2];
-        for (var lag = 1; lag < acf.Length; lag++)
-        {
-            acf[lag] = spectrum[lag].Real / size / variance;
-        }
-
-        // Peaks at multiples of the season (a week is seven days) correlate as well or better: take the
-        // shortest peak that comes close to the strongest one.
-        var peaks = new List<int>();
-        for (var lag = Math.Max(minimum, 2); lag < acf.Length - 1; lag++)
-        {
-            if (acf[lag] >= MinAutocorrelation && acf[lag] >= acf[lag - 1] && acf[lag] >= acf[lag + 1])
-            {
-                peaks.Add(lag);
-            }
-        }
-
-        if (peaks.Count == 0)
-        {
-            return null;
-        }
-
-        var strongest = peaks.Max(lag => acf[lag]);
-        return peaks.First(lag => acf[lag] >= 0.75 * strongest);
+        return r;
     }
 
-    private static double[] Solve(double[] xs, double[] ys, int rows, int harmonics)
+    /// <summary>Autocorrelation at a lag of a series normalised to unit sum of squares.</summary>
+    private static double Autocorrelation(double[] r, int lag)
     {
-        var columns = 2 + (2 * harmonics);
-        var design = Matrix<double>.Build.Dense(rows, columns);
-        var target = Vector<double>.Build.Dense(rows);
-        for (var i = 0; i < rows; i++)
+        var sum = 0.0;
+        for (var i = 0; i + lag < r.Length; i++)
         {
-            design[i, 0] = 1;
-            design[i, 1] = xs[i];
-            for (var k = 1; k <= harmonics; k++)
-            {
-                var angle = 2 * Math.PI * k * xs[i];
-                design[i, k * 2] = Math.Sin(angle);
-                design[i, (k * 2) + 1] = Math.Cos(angle);
-            }
-
-            target[i] = ys[i];
+            sum += r[i] * r[i + lag];
         }
 
-        return design.QR().Solve(target).ToArray();
+        return sum;
+    }
+
+    private static void Accumulate(double[] row, double y, double[] gram, double[] moments)
+    {
+        var columns = row.Length;
+        for (var a = 0; a < columns; a++)
+        {
+            var ra = row[a];
+            moments[a] += ra * y;
+            for (var b = a; b < columns; b++)
+            {
+                gram[(a * columns) + b] += ra * row[b];
+            }
+        }
+    }
+
+    /// <summary>Least squares from the normal equations (a small symmetric system: Cholesky, QR if it is not positive definite).</summary>
+    private static double[] Solve(double[] upper, double[] moments, int columns)
+    {
+        var matrix = Matrix<double>.Build.Dense(columns, columns, (a, b) => upper[(Math.Min(a, b) * columns) + Math.Max(a, b)]);
+        var vector = Vector<double>.Build.Dense(moments);
+        try
+        {
+            return matrix.Cholesky().Solve(vector).ToArray();
+        }
+        catch (ArgumentException)
+        {
+            return matrix.QR().Solve(vector).ToArray();
+        }
+    }
+
+    private static double Dot(double[] c, double[] row)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < row.Length; i++)
+        {
+            sum += c[i] * row[i];
+        }
+
+        return sum;
     }
 
     private static double Evaluate(double[] c, double x, int harmonics)
@@ -515,5 +582,52 @@ internal static class HarmonicForecast
         }
 
         return Math.Max(0, y);
+    }
+}
+
+/// <summary>The regression row of evenly spaced points: 1, x, then sin and cos of each harmonic, by rotation.</summary>
+internal readonly struct Rotor
+{
+    private readonly int _harmonics;
+    private readonly double _x0;
+    private readonly double _dx;
+    private readonly double[] _sinStep;
+    private readonly double[] _cosStep;
+
+    public Rotor(int harmonics, double x0, double dx)
+    {
+        _harmonics = harmonics;
+        _x0 = x0;
+        _dx = dx;
+        _sinStep = new double[harmonics];
+        _cosStep = new double[harmonics];
+        for (var k = 0; k < harmonics; k++)
+        {
+            (_sinStep[k], _cosStep[k]) = Math.SinCos(2 * Math.PI * (k + 1) * dx);
+        }
+    }
+
+    /// <summary>Fills <paramref name="row"/> for point <paramref name="i"/>; points must be visited in order from 0.</summary>
+    public double[] Row(double[] row, int i)
+    {
+        row[0] = 1;
+        row[1] = _x0 + (i * _dx);
+        for (var k = 0; k < _harmonics; k++)
+        {
+            if (i == 0 || (i & 255) == 0)
+            {
+                // Start again from the exact angle now and then, so rounding does not drift.
+                (row[2 + (2 * k)], row[3 + (2 * k)]) = Math.SinCos(2 * Math.PI * (k + 1) * row[1]);
+            }
+            else
+            {
+                var sin = row[2 + (2 * k)];
+                var cos = row[3 + (2 * k)];
+                row[2 + (2 * k)] = (sin * _cosStep[k]) + (cos * _sinStep[k]);
+                row[3 + (2 * k)] = (cos * _cosStep[k]) - (sin * _sinStep[k]);
+            }
+        }
+
+        return row;
     }
 }
