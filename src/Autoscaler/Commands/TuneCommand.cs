@@ -96,7 +96,7 @@ internal static class TuneCommand
             $"Tuned by `autoscaler tune --space {Path.GetFileName(space.Source)} --budget {budget}` from {Path.GetFileName(space.BasePath)},",
             $"over: {string.Join(", ", plans.Select(p => p.Scenario.Name))}.",
             $"Objective (cost / lower bound + {space.ViolationWeight:0.##} x share of time violating the SLO, averaged): {best.Objective:0.###}",
-            $"(the base scored {tuned.Base.Objective:0.###}); mean cost {best.MeanCostRatio:0.00}x the lower bound, SLO violated {best.MeanViolationFraction:P1} of the time.",
+            $"(the base scored {tuned.Base.Objective:0.###}); mean cost {best.MeanCostRatio:0.00}x the lower bound, SLO violated {Format.Percent(best.MeanViolationFraction)} of the time.",
         };
         return string.Join('\n', lines);
     }
