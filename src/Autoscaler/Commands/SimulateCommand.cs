@@ -76,7 +76,7 @@ internal static class SimulateCommand
             if (result.GetValue(markdown) is { } md)
             {
                 var text = File.Exists(md.FullName) ? File.ReadAllText(md.FullName) : "";
-                Write(md.FullName, ResultsTable.Update(text, outcomes, Environment.CommandLine));
+                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), md)));
                 (asJson ? cli.Error : cli.Out).WriteLine($"results table: {md.FullName}");
             }
 
@@ -110,6 +110,20 @@ internal static class SimulateCommand
         {
             throw new CliError(e.Message, e);
         }
+    }
+
+    /// <summary>The command that regenerates a results table, with paths relative to the current folder.</summary>
+    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, FileInfo markdown)
+    {
+        static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        var folders = scenarios.Select(Path.GetDirectoryName).Distinct().ToList();
+        var all = folders.Count == 1 && Directory.GetFiles(folders[0]!, "*.yaml").Order().SequenceEqual(scenarios.Select(Path.GetFullPath).Order());
+        var scenarioArgument = all ? Path.Combine(Relative(folders[0]!), "*.yaml") : string.Join(' ', scenarios.Select(Relative));
+        var command = $"dotnet run -c Release --project src/Autoscaler -- simulate --scenario {scenarioArgument}";
+        command += trace is null ? "" : $" --trace {Relative(trace.FullName)}";
+        command += policy is null ? "" : $" --policy {Relative(policy.FullName)}";
+        command += compare is null ? "" : $" --compare {compare}";
+        return command + $" --markdown {Relative(markdown.FullName)}";
     }
 
     private static string ReportPath(string? given, string scenario, int scenarios)

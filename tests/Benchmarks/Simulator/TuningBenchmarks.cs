@@ -21,7 +21,7 @@ public class TuningBenchmarks
     {
         var simulations = Path.Combine(Repository.Root, "simulations");
         var space = SearchSpaceParser.ReadFile(Path.Combine(simulations, "spaces", "default.yaml"));
-        var plans = new[] { "synthetic-cosine", "synthetic-step", "synthetic-ramp-up", "synthetic-ramp-down", "synthetic-spikes", "synthetic-random-walk" }
+        var plans = new[] { "synthetic-cosine", "synthetic-step", "synthetic-ramp-up", "synthetic-diurnal", "synthetic-spikes", "synthetic-random-walk" }
             .Select(name => SimulationPlan.Create(ScenarioParser.ReadFile(Path.Combine(simulations, "scenarios", name + ".yaml")), policy: space.BasePath, compare: []))
             .ToList();
         _tuner = new Tuner(space, plans);

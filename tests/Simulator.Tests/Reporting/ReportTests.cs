@@ -74,11 +74,12 @@ public class ReportTests
 
     [Theory]
     [InlineData(10, 100, 20, 100, "✓")]
-    [InlineData(10, 100, 20, 90, "✗")]
+    [InlineData(10, 100, 20, 90, "▲")]
     [InlineData(0, 80, 0, 100, "=")]
     [InlineData(0, 120, 0, 100, "✗")]
-    [InlineData(30, 50, 20, 100, "✗")]
-    public void The_mark_says_whether_ours_had_less_violation_at_no_more_cost(double ours, double ourCost, double theirs, double theirCost, string mark)
+    [InlineData(30, 50, 20, 100, "▼")]
+    [InlineData(30, 150, 20, 100, "✗")]
+    public void The_mark_says_which_of_violation_and_cost_ours_did_better_on(double ours, double ourCost, double theirs, double theirCost, string mark)
     {
         Assert.Equal(mark, ResultsTable.Mark(Scores(ours, ourCost), Scores(theirs, theirCost)));
     }
