@@ -220,7 +220,6 @@ internal sealed class ClusterModel
             ComputePods = _compute.Target,
             ComputeReady = _compute.Ready,
             CompactorPods = _compactor.Target,
-            CompactorReady = _compactor.Ready,
         };
     }
 

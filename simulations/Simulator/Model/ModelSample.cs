@@ -30,5 +30,4 @@ internal struct ModelSample
     public int ComputePods;
     public int ComputeReady;
     public int CompactorPods;
-    public int CompactorReady;
 }

@@ -15,7 +15,6 @@ internal sealed class Timeline
         CompactorPods = new float[capacity];
         LagSeconds = new float[capacity];
         BarrierLatency = new float[capacity];
-        WriteStop = new float[capacity];
     }
 
     public TimeSpan Step { get; }
@@ -36,8 +35,6 @@ internal sealed class Timeline
 
     public float[] BarrierLatency { get; }
 
-    public float[] WriteStop { get; }
-
     public void Add(in ModelSample sample)
     {
         var i = Count++;
@@ -48,6 +45,5 @@ internal sealed class Timeline
         CompactorPods[i] = sample.CompactorPods;
         LagSeconds[i] = (float)sample.LagSeconds;
         BarrierLatency[i] = (float)sample.BarrierLatency;
-        WriteStop[i] = (float)sample.WriteStop;
     }
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using RwAutoscaler.Policies.Configuration;
 
 namespace RwAutoscaler.Simulator.Scenarios;
@@ -40,6 +39,4 @@ internal static class Baselines
 
         return PolicyFile.ReadFile(nameOrPath, variables);
     }
-
-    internal static Assembly Assembly => typeof(Baselines).Assembly;
 }

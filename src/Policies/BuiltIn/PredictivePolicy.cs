@@ -267,18 +267,18 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
     }
 }
 
-/// <summary>The harmonic regression forecast, its season and its back-test.</summary>
+/// <summary>The harmonic regression forecast and its back-test.</summary>
 internal static class HarmonicForecast
 {
     /// <summary>Below this autocorrelation a lag is not a season.</summary>
     private const double MinAutocorrelation = 0.3;
 
     /// <summary>The forecast's largest rate over the next lead time plus refit interval, and its back-test error; NaN when there is no forecast.</summary>
-    public readonly record struct Result(double Peak, double Error, double SeasonSeconds);
+    public readonly record struct Result(double Peak, double Error);
 
     public static Result Fit(SignalWindow window, DateTimeOffset now, PredictivePolicySpec spec)
     {
-        var none = new Result(double.NaN, double.NaN, double.NaN);
+        var none = new Result(double.NaN, double.NaN);
         var series = Bucket(window, now, spec);
         if (series is null)
         {
@@ -348,7 +348,7 @@ internal static class HarmonicForecast
             peak = Math.Max(peak, Evaluate(coefficients, horizon * j / Points, spec.Harmonics));
         }
 
-        return new Result(peak, error, season * width);
+        return new Result(peak, error);
     }
 
     /// <summary>

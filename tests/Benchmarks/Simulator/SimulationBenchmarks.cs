@@ -11,7 +11,9 @@ namespace RwAutoscaler.Benchmarks.Simulator;
 /// policies rescale every day. Run: dotnet run -c Release --project tests/Benchmarks -- --filter *SimulationBenchmarks*
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[WarmupCount(1)]
+[IterationCount(5)]
+[RunOncePerIteration]
 public class SimulationBenchmarks
 {
     private SimulationRunner _runner = null!;

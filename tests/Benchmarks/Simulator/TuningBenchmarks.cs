@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using RwAutoscaler.Simulator.Running;
 using RwAutoscaler.Simulator.Scenarios;
 using RwAutoscaler.Simulator.Tuning;
@@ -11,7 +10,9 @@ namespace RwAutoscaler.Benchmarks.Simulator;
 /// 2 minutes on 2 cores). One measured run: it takes minutes. Run:
 /// dotnet run -c Release --project tests/Benchmarks -- --filter *TuningBenchmarks*
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+[WarmupCount(0)]
+[IterationCount(1)]
+[RunOncePerIteration]
 public class TuningBenchmarks
 {
     private Tuner _tuner = null!;
