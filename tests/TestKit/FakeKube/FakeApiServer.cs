@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Config;
@@ -46,8 +47,17 @@ public sealed class FakeApiServer : IAsyncDisposable
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddRoutingCore();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (options.ServerCertificate is { } certificate)
+            {
+                listen.UseHttps(certificate, https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                    https.AllowAnyClientCertificate();
+                });
+            }
+        }));
         app = builder.Build();
         var handler = new ApiHandler(this);
         app.Run(handler.HandleAsync);
@@ -117,6 +127,7 @@ public sealed class FakeApiServer : IAsyncDisposable
         await server.app.StartAsync(cancellationToken);
         var address = server.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        server.BaseAddress = new UriBuilder(server.BaseAddress) { Scheme = server.Options.ServerCertificate is null ? "http" : "https" }.Uri;
         return server;
     }
 

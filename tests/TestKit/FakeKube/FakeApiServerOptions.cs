@@ -34,7 +34,16 @@ public sealed record FakeApiServerOptions
 
     /// <summary>Deployments and StatefulSets get status from a stand-in controller.</summary>
     public bool WorkloadControllers { get; init; }
+
+    /// <summary>Serve HTTPS with this certificate (with its private key); clients may present certificates, which are recorded.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ServerCertificate { get; init; }
 }
 
 /// <summary>A request the fake served, for tests that check what a client sent.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, string Accept, string? ContentType, string UserAgent, int StatusCode);
+public sealed record RecordedRequest(string Method, string Path, string Query, string Accept, string? ContentType, string UserAgent, int StatusCode)
+{
+    public string? Authorization { get; init; }
+
+    /// <summary>The subject of the client certificate presented over TLS, if any.</summary>
+    public string? ClientCertificate { get; init; }
+}

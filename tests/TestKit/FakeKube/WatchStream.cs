@@ -86,7 +86,7 @@ internal sealed class WatchStream(FakeApiServer server, ResourceDefinition def, 
                         await response.Body.FlushAsync();
                         // Give the client time to read what was sent: an abort resets the connection, and a
                         // reset can discard data the client has received but not yet read.
-                        await Task.Delay(50);
+                        await Task.Delay(20);
                         context.Abort();
                         return;
                     }

@@ -1,0 +1,236 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using RwAutoscaler.Kube.Client;
+
+namespace RwAutoscaler.Kube.LeaderElection;
+
+/// <summary>
+/// client-go leaderelection.LeaderElector on an <see cref="ILeaseLock"/>. Non-leaders take over only
+/// when the record has not changed for LeaseDuration by their own clock (renewTime from the server is
+/// never trusted, so clock skew does not matter); the leader gives up when it cannot renew within
+/// RenewDeadline, which is shorter than LeaseDuration, so two candidates never lead at once.
+/// </summary>
+public sealed partial class LeaderElector
+{
+    private readonly ILeaseLock lockImpl;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private LeaderElectionRecord? observed;
+    private string? observedRaw;
+    private DateTimeOffset observedTime;
+
+    public LeaderElector(ILeaseLock leaseLock, LeaderElectionConfig config, TimeProvider? timeProvider = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(leaseLock);
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        lockImpl = leaseLock;
+        Config = config;
+        time = timeProvider ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    public LeaderElectionConfig Config { get; }
+
+    /// <summary>Whether the last observed record names this candidate.</summary>
+    public bool IsLeader => observed?.HolderIdentity == Config.Identity;
+
+    /// <summary>The holder of the last observed record ("" when none).</summary>
+    public string Leader => observed?.HolderIdentity ?? "";
+
+    /// <summary>
+    /// Waits to become leader, runs <paramref name="whileLeading"/> with a token that is cancelled when
+    /// leadership is lost (or <paramref name="cancellationToken"/> fires), and returns once it is over.
+    /// Returns true when leadership was lost (the caller should exit, as controller-runtime does),
+    /// false when cancelled.
+    /// </summary>
+    public async Task<bool> RunAsync(Func<CancellationToken, Task> whileLeading, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(whileLeading);
+        if (!await AcquireAsync(cancellationToken))
+        {
+            return false;
+        }
+        LogAcquired(logger, Config.Identity, lockImpl.Describe);
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = Task.Run(() => whileLeading(leading.Token), CancellationToken.None);
+        var lost = await RenewAsync(cancellationToken);
+        await leading.CancelAsync();
+        try
+        {
+            await work;
+        }
+        catch (OperationCanceledException) when (leading.IsCancellationRequested)
+        {
+            // The leader-only work stopped because leadership ended.
+        }
+        if (lost)
+        {
+            LogLost(logger, Config.Identity, lockImpl.Describe);
+        }
+        else if (Config.ReleaseOnCancel)
+        {
+            await ReleaseAsync();
+        }
+        return lost;
+    }
+
+    /// <summary>client-go tryAcquireOrRenew, one attempt at "now".</summary>
+    internal async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var durationSeconds = (int)Math.Ceiling(Config.LeaseDuration.TotalSeconds);
+        var desired = new LeaderElectionRecord(Config.Identity, durationSeconds, now, now, 0);
+
+        // Fast path: the leader renews the record it holds without reading it first.
+        if (IsLeader && observedTime + Config.LeaseDuration > now)
+        {
+            var renewal = desired with { AcquireTime = observed!.AcquireTime, LeaderTransitions = observed.LeaderTransitions };
+            if (await lockImpl.UpdateAsync(renewal, cancellationToken))
+            {
+                SetObserved(renewal, null, now);
+                return true;
+            }
+        }
+
+        var current = await lockImpl.GetAsync(cancellationToken);
+        if (current is null)
+        {
+            if (!await lockImpl.CreateAsync(desired, cancellationToken))
+            {
+                return false;
+            }
+            SetObserved(desired, null, now);
+            return true;
+        }
+
+        var (record, raw) = current.Value;
+        if (raw != observedRaw)
+        {
+            SetObserved(record, raw, now);
+        }
+        var heldByOther = record.HolderIdentity.Length > 0 && record.HolderIdentity != Config.Identity;
+        if (heldByOther && observedTime + TimeSpan.FromSeconds(record.LeaseDurationSeconds) > now)
+        {
+            return false;
+        }
+        desired = record.HolderIdentity == Config.Identity
+            ? desired with { AcquireTime = record.AcquireTime, LeaderTransitions = record.LeaderTransitions }
+            : desired with { LeaderTransitions = record.LeaderTransitions + 1 };
+        if (!await lockImpl.UpdateAsync(desired, cancellationToken))
+        {
+            return false;
+        }
+        SetObserved(desired, null, now);
+        return true;
+    }
+
+    private async Task<bool> AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (await AttemptAsync(cancellationToken))
+            {
+                return true;
+            }
+#pragma warning disable CA5394 // jitter, not security
+            var wait = Config.RetryPeriod * (1 + (Random.Shared.NextDouble() * LeaderElectionConfig.JitterFactor));
+#pragma warning restore CA5394
+            try
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Renews every RetryPeriod; a round that cannot succeed within RenewDeadline loses leadership (returns true).</summary>
+    private async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(Config.RetryPeriod, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            var roundStart = time.GetUtcNow();
+            while (!await AttemptAsync(cancellationToken))
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return false;
+                }
+                if (time.GetUtcNow() - roundStart + Config.RetryPeriod > Config.RenewDeadline)
+                {
+                    return true;
+                }
+                try
+                {
+                    await Task.Delay(Config.RetryPeriod, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    private async Task<bool> AttemptAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TryAcquireOrRenewAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or IOException)
+        {
+            LogAttemptFailed(logger, lockImpl.Describe, e.Message);
+            return false;
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (!IsLeader)
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var released = new LeaderElectionRecord("", 1, now, now, observed!.LeaderTransitions);
+        try
+        {
+            using var timeout = new CancellationTokenSource(Config.RenewDeadline);
+            if (await lockImpl.UpdateAsync(released, timeout.Token))
+            {
+                SetObserved(released, null, now);
+            }
+        }
+        catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException or IOException)
+        {
+            LogAttemptFailed(logger, lockImpl.Describe, e.Message);
+        }
+    }
+
+    private void SetObserved(LeaderElectionRecord record, string? raw, DateTimeOffset at)
+    {
+        observed = record;
+        observedRaw = raw;
+        observedTime = at;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Identity} became leader on {Lock}")]
+    private static partial void LogAcquired(ILogger logger, string identity, string @lock);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost leadership on {Lock}")]
+    private static partial void LogLost(ILogger logger, string identity, string @lock);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "leader election on {Lock}: {Error}")]
+    private static partial void LogAttemptFailed(ILogger logger, string @lock, string error);
+}

@@ -1,0 +1,71 @@
+using System.CommandLine;
+using RwAutoscaler.Operator.Hosting;
+using Serilog.Events;
+
+namespace RwAutoscaler.Operator.Cli;
+
+/// <summary><c>rw-operator run</c> (the default): reconcile RisingWave resources until stopped.</summary>
+internal static class RunCommand
+{
+    public static void Configure(RootCommand root)
+    {
+        var server = new Option<string?>("--server") { Description = "API server URL; without it the in-cluster service account is used" };
+        var tokenFile = new Option<string?>("--token-file") { Description = "File holding the bearer token (re-read every minute)" };
+        var insecure = new Option<bool>("--insecure-skip-tls-verify") { Description = "Do not check the API server's certificate" };
+        var listen = new Option<string>("--listen") { Description = "URL for /healthz, /readyz and /metrics", DefaultValueFactory = _ => "http://0.0.0.0:8080" };
+        var leaderElect = new Option<bool>("--leader-elect") { Description = "Run only while holding the leader lease", DefaultValueFactory = _ => true };
+        var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the lease (default: POD_NAMESPACE, else the service account's, else default)" };
+        var leaseName = new Option<string>("--lease-name") { Description = "Name of the lease", DefaultValueFactory = _ => "rw-operator" };
+        var workers = new Option<int>("--workers") { Description = "RisingWaves reconciled at once", DefaultValueFactory = _ => 4 };
+        var resync = new Option<int>("--resync-seconds") { Description = "Reconcile every RisingWave at least this often", DefaultValueFactory = _ => 600 };
+        var logLevel = new Option<LogEventLevel>("--log-level") { Description = "Verbose, Debug, Information, Warning, Error", DefaultValueFactory = _ => LogEventLevel.Information };
+        workers.Validators.Add(r =>
+        {
+            if (r.GetValue(workers) < 1)
+            {
+                r.AddError("--workers: expected an integer of at least 1");
+            }
+        });
+        resync.Validators.Add(r =>
+        {
+            if (r.GetValue(resync) < 1)
+            {
+                r.AddError("--resync-seconds: expected an integer of at least 1");
+            }
+        });
+
+        foreach (var option in new Option[] { server, tokenFile, insecure, listen, leaderElect, leaseNamespace, leaseName, workers, resync, logLevel })
+        {
+            root.Options.Add(option);
+        }
+
+        root.SetAction(async (result, cancellationToken) =>
+        {
+            OperatorSettings settings;
+            try
+            {
+                var kube = KubeConnection.Resolve(result.GetValue(server), result.GetValue(tokenFile), result.GetValue(insecure));
+                settings = new OperatorSettings
+                {
+                    Kube = kube,
+                    Listen = result.GetValue(listen)!,
+                    LeaderElection = result.GetValue(leaderElect),
+                    LeaseNamespace = result.GetValue(leaseNamespace) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? kube.Namespace,
+                    LeaseName = result.GetValue(leaseName)!,
+                    Workers = result.GetValue(workers),
+                    ResyncPeriod = TimeSpan.FromSeconds(result.GetValue(resync)),
+                    LogLevel = result.GetValue(logLevel),
+                };
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"rw-operator: {e.Message}");
+                return 2;
+            }
+
+            await using var app = OperatorHost.Build(settings);
+            await app.RunAsync(cancellationToken);
+            return Environment.ExitCode;
+        });
+    }
+}

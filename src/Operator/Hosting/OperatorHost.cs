@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RwAutoscaler.Hosting.Logging;
+using RwAutoscaler.Hosting.Metrics;
+using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.LeaderElection;
+using RwAutoscaler.Operator.Reconciliation;
+using RwAutoscaler.Operator.Runtime;
+
+namespace RwAutoscaler.Operator.Hosting;
+
+/// <summary>The operator process: JSON logs, the controller (under leader election), /healthz, /readyz, /metrics.</summary>
+internal static class OperatorHost
+{
+    public static WebApplication Build(OperatorSettings settings, TextWriter? logOutput = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(settings.Listen);
+        builder.Logging.AddJsonLogging(JsonLogging.CreateLogger(settings.LogLevel, logOutput));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new MetricRegistry());
+        builder.Services.AddSingleton<OperatorMetrics>();
+        builder.Services.AddSingleton(services => new KubernetesClient(settings.Kube, new KubeClientOptions
+        {
+            UserAgent = "rw-operator",
+            LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
+        }));
+        builder.Services.AddSingleton(services => new OperatorCaches(services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<ILoggerFactory>()));
+        var identity = LeaderElectionConfig.DefaultIdentity();
+        builder.Services.AddSingleton<IEventRecorder>(services => new EventRecorder(
+            services.GetRequiredService<KubernetesClient>(),
+            identity,
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<EventRecorder>>(),
+            services.GetRequiredService<OperatorMetrics>()));
+        builder.Services.AddSingleton(services => new RisingWaveReconciler(new ReconcilerServices(
+            services.GetRequiredService<KubernetesClient>(),
+            services.GetRequiredService<OperatorCaches>(),
+            new ObjectSync(services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<OperatorCaches>(), services.GetRequiredService<OperatorMetrics>()),
+            services.GetRequiredService<IEventRecorder>(),
+            services.GetRequiredService<OperatorMetrics>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<RisingWaveReconciler>>(),
+            new ReconcilerOptions())));
+        builder.Services.AddSingleton(services => new RisingWaveController(
+            services.GetRequiredService<OperatorCaches>(),
+            services.GetRequiredService<RisingWaveReconciler>(),
+            services.GetRequiredService<OperatorMetrics>(),
+            services.GetRequiredService<TimeProvider>(),
+            services.GetRequiredService<ILogger<RisingWaveController>>(),
+            new ControllerOptions { Workers = settings.Workers, ResyncPeriod = settings.ResyncPeriod }));
+        if (settings.LeaderElection)
+        {
+            builder.Services.AddSingleton(services => new LeaderElector(
+                new LeaseLock(services.GetRequiredService<KubernetesClient>(), settings.LeaseNamespace, settings.LeaseName),
+                new LeaderElectionConfig { Identity = identity },
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<LeaderElector>>()));
+        }
+
+        builder.Services.AddSingleton(services => new OperatorService(
+            services.GetRequiredService<RisingWaveController>(),
+            services.GetService<LeaderElector>(),
+            services.GetRequiredService<OperatorMetrics>(),
+            services.GetRequiredService<IHostApplicationLifetime>(),
+            services.GetRequiredService<ILogger<OperatorService>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<OperatorService>());
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", (OperatorService service) => service.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+        app.MapMetrics(app.Services.GetRequiredService<MetricRegistry>());
+        return app;
+    }
+}

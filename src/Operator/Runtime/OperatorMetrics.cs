@@ -1,0 +1,39 @@
+using RwAutoscaler.Hosting.Metrics;
+
+namespace RwAutoscaler.Operator.Runtime;
+
+/// <summary>The operator's own metrics, named after controller-runtime's, with the project prefix.</summary>
+internal sealed class OperatorMetrics
+{
+    public OperatorMetrics(MetricRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        Registry = registry;
+        Reconciles = registry.Counter("rwautoscaler_operator_reconcile_total", "Reconciles of RisingWave resources, by result (success, requeue, error).", "result");
+        Errors = registry.Counter("rwautoscaler_operator_reconcile_errors_total", "Reconciles that failed and were requeued with backoff.");
+        Duration = registry.Histogram("rwautoscaler_operator_reconcile_time_seconds", "Time to reconcile one RisingWave.",
+            [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+        Writes = registry.Counter("rwautoscaler_operator_api_writes_total", "Writes sent to the API server, by verb and resource.", "verb", "resource");
+        QueueDepth = registry.Gauge("rwautoscaler_operator_workqueue_depth", "RisingWave keys waiting to be reconciled.");
+        Leader = registry.Gauge("rwautoscaler_operator_leader", "1 while this instance holds the leader lease.");
+        RisingWaves = registry.Gauge("rwautoscaler_operator_risingwaves", "RisingWave resources in the cache.");
+    }
+
+    public MetricRegistry Registry { get; }
+
+    public Counter Reconciles { get; }
+
+    public Counter Errors { get; }
+
+    public Histogram Duration { get; }
+
+    public Counter Writes { get; }
+
+    public Gauge QueueDepth { get; }
+
+    public Gauge Leader { get; }
+
+    public Gauge RisingWaves { get; }
+
+    public void Write(string verb, string resource) => Writes.Inc(1, verb, resource);
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using RwAutoscaler.Operator.Reconciliation;
+
+namespace RwAutoscaler.Operator.Runtime;
+
+internal sealed record ControllerOptions
+{
+    /// <summary>RisingWaves reconciled at once (upstream allows 64; two cores want fewer).</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Every RisingWave is reconciled at least this often, events or not.</summary>
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// The plumbing around the reconciler (controller-runtime's controller): watches fill the caches and
+/// queue the keys of the RisingWaves that changed, workers take keys one at a time per key, failures
+/// come back with backoff, and every RisingWave is queued again each resync period.
+/// </summary>
+internal sealed class RisingWaveController(
+    OperatorCaches caches,
+    RisingWaveReconciler reconciler,
+    OperatorMetrics metrics,
+    TimeProvider time,
+    ILogger<RisingWaveController> logger,
+    ControllerOptions options)
+{
+    private volatile bool synced;
+
+    /// <summary>The caches have listed everything once.</summary>
+    public bool Synced => synced;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var queue = new WorkQueue<RisingWaveKey>(time);
+        void Enqueue(RisingWaveKey key)
+        {
+            queue.Add(key);
+            metrics.QueueDepth.Set(queue.Depth);
+        }
+
+        caches.Changed += Enqueue;
+        try
+        {
+            var watches = caches.Run(cancellationToken).ToList();
+            await Task.WhenAll(caches.Synced).WaitAsync(cancellationToken);
+            synced = true;
+            logger.LogInformation("Caches synced: {Count} RisingWave resources", caches.RisingWaves.Count);
+            var workers = Enumerable.Range(0, options.Workers).Select(_ => WorkAsync(queue, cancellationToken)).ToList();
+            await Task.WhenAll(watches.Concat(workers).Append(ResyncAsync(queue, cancellationToken)));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            caches.Changed -= Enqueue;
+            synced = false;
+        }
+    }
+
+    private async Task WorkAsync(WorkQueue<RisingWaveKey> queue, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var key = await queue.TakeAsync(cancellationToken);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var result = await reconciler.ReconcileAsync(key, cancellationToken);
+                queue.Forget(key);
+                if (result.RequeueAfter is { } after)
+                {
+                    queue.AddAfter(key, after);
+                    metrics.Reconciles.Inc(1, "requeue");
+                }
+                else
+                {
+                    metrics.Reconciles.Inc(1, "success");
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                metrics.Reconciles.Inc(1, "error");
+                metrics.Errors.Inc();
+                logger.LogError(e, "Reconcile of {RisingWave} failed; retrying with backoff", key);
+                queue.AddRateLimited(key);
+            }
+            finally
+            {
+                metrics.Duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                queue.Done(key);
+                metrics.QueueDepth.Set(queue.Depth);
+                metrics.RisingWaves.Set(caches.RisingWaves.Count);
+            }
+        }
+    }
+
+    private async Task ResyncAsync(WorkQueue<RisingWaveKey> queue, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.ResyncPeriod, time, cancellationToken);
+            foreach (var rw in caches.RisingWaves.List())
+            {
+                queue.Add(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
+            }
+        }
+    }
+}
