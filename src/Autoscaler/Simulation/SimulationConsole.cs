@@ -36,7 +36,7 @@ internal static class SimulationConsole
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]{plan.Scenario.Name}[/]: {plan.Scenario.Workload.Describe()}, {Format.Duration(plan.Workload.Duration.TotalSeconds)} simulated, lower bound {Format.Number(plan.Bound.CoreHours, "0")} core-hours");
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("policy", "SLO violated", "p99 barrier", "max lag", "compute rep-h", "compactor rep-h", "cost / bound", "rescales", "converge (mean/max)");
+            .AddColumns("policy", "SLO violated", "p99 lat", "max lag", "replica-h", "cost/bound", "rescales", "converge");
         foreach (var column in table.Columns.Skip(1))
         {
             column.RightAligned();
@@ -48,16 +48,16 @@ internal static class SimulationConsole
             var name = ReferenceEquals(run, outcome.Ours) ? $"[bold]{Markup.Escape(run.Policy)}[/]" : Markup.Escape(run.Policy);
             table.AddRow(
                 name,
-                Markup.Escape($"{Format.Duration(s.ViolationSeconds)} ({Format.Percent(s.ViolationFraction)})"),
+                Markup.Escape($"{Format.Duration(s.ViolationSeconds)} {Format.Percent(s.ViolationFraction)}"),
                 Format.Duration(s.P99BarrierLatencySeconds),
                 Format.Duration(s.MaxLagSeconds),
-                Format.Number(s.ComputeReplicaHours, "0"),
-                Format.Number(s.CompactorReplicaHours, "0"),
+                $"{Format.Number(s.ComputeReplicaHours, "0")}+{Format.Number(s.CompactorReplicaHours, "0")}",
                 Format.Ratio(s.CostRatio),
-                $"{s.ComputeRescales} + {s.CompactorRescales}",
-                s.LoadSteps == 0 ? "-" : Markup.Escape($"{Format.Duration(s.ConvergenceMeanSeconds)} / {Format.Duration(s.ConvergenceMaxSeconds)}"));
+                $"{s.ComputeRescales}+{s.CompactorRescales}",
+                s.LoadSteps == 0 ? "-" : Markup.Escape(Format.Duration(s.ConvergenceMeanSeconds)));
         }
 
         console.Write(table);
+        console.MarkupLine("[grey]replica-h and rescales: compute+compactor; cost: core-hours over the lower bound; converge: mean time to settle after a load step[/]");
     }
 }
