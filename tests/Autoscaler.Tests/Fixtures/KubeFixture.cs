@@ -31,18 +31,15 @@ internal sealed class KubeFixture : IAsyncDisposable
 
     public ResourceClient<JsonObject> Autoscalers => Client.Resource(RisingWaveAutoscaler.Resource);
 
-    public static async Task<KubeFixture> StartAsync(TimeProvider? time = null, params string[] namespaces)
+    /// <summary>The upstream RisingWave CRD as our operator's chart ships it.</summary>
+    public const string RisingWaveCrdPath = "charts/risingwave-autoscaler/crds/risingwave.risingwavelabs.com_risingwaves.yaml";
+
+    public static async Task<KubeFixture> StartAsync(TimeProvider? time = null, params string[] namespaces) =>
+        await StartAsync(new FakeApiServerOptions { TimeProvider = time ?? TimeProvider.System }, namespaces);
+
+    public static async Task<KubeFixture> StartAsync(FakeApiServerOptions options, params string[] namespaces)
     {
-        var server = await FakeApiServer.StartAsync(new FakeApiServerOptions { TimeProvider = time ?? TimeProvider.System });
-        server.RegisterCustomResource(new CustomResourceDefinition
-        {
-            Group = RisingWaveState.Group,
-            Version = "v1alpha1",
-            Kind = "RisingWave",
-            Plural = "risingwaves",
-            ShortNames = ["rw"],
-            StatusSubresource = true,
-        });
+        var server = await FakeApiServer.StartAsync(options);
         server.RegisterCustomResource(new CustomResourceDefinition
         {
             Group = RisingWaveState.Group,
@@ -59,8 +56,10 @@ internal sealed class KubeFixture : IAsyncDisposable
         }
 
         var client = server.CreateClient();
-        var crd = YamlText.Parse(await File.ReadAllTextAsync(Commands.CliRunner.Repo(AutoscalerCrd.ChartPath)), "crd").Single();
-        await client.Resource(Crds).CreateAsync(crd);
+        foreach (var path in new[] { RisingWaveCrdPath, AutoscalerCrd.ChartPath })
+        {
+            await client.Resource(Crds).CreateAsync(YamlText.Parse(await File.ReadAllTextAsync(Commands.CliRunner.Repo(path)), path).Single());
+        }
         return new KubeFixture(server, client);
     }
 
