@@ -50,6 +50,12 @@ internal sealed class AutoscalerReconciler(
     /// <summary>How often a decision that keeps being repeated (a dry run, a skipped change) is published again.</summary>
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long after a rescale ends (running replicas at the target) the component still counts as rescaling: its
+    /// signals are rates over a window, and until a whole window has passed they still describe the old size.
+    /// </summary>
+    public TimeSpan RescaleSettle { get; init; } = TimeSpan.FromMinutes(2);
+
     public int Known => _states.Count;
 
     /// <summary>The parsed spec of an autoscaler (cached per generation); null when it is gone or invalid.</summary>
@@ -149,6 +155,10 @@ internal sealed class AutoscalerReconciler(
         }
 
         ReportRescales(state, self, config.Target, components, now);
+        observation = observation with
+        {
+            Components = [.. observation.Components.Select(c => !c.RescaleInProgress && Settling(state, c.Key, now) ? c with { RescaleInProgress = true } : c)],
+        };
         var dryRun = config.Mode == AutoscalerMode.DryRun || overrides.DryRunAt(now);
         if (overrides.DryRun && overrides.DryRunUntil is { } dryUntil && dryUntil <= now)
         {
@@ -244,6 +254,8 @@ internal sealed class AutoscalerReconciler(
         switch (result.Outcome)
         {
             case ActuationOutcome.Scaled:
+                // A rescale has begun: its end (running replicas at the target) starts the settle clock.
+                state.Rescaling[decision.Component] = true;
                 var via = result.ScaleView is { } view ? $" (through RisingWaveScaleView {view})" : "";
                 events.Publish(new EventNote(self, EventNote.Normal, "Rescaled", "Scale", decision.Reason + via, rwRef));
                 return (true, "scaled");
@@ -312,6 +324,9 @@ internal sealed class AutoscalerReconciler(
             metrics.RunningReplicas.Set(component.Running, target.Namespace, target.Name, component.Key.ToString());
         }
     }
+
+    private bool Settling(ClusterState state, ComponentKey key, DateTimeOffset now) =>
+        state.RescaleCompleted.TryGetValue(key, out var completed) && now < completed + RescaleSettle;
 
     private void Log(ClusterRef key, ComponentDecision decision, string outcome, bool acted)
     {

@@ -50,6 +50,9 @@ internal sealed record DaemonOptions
 
     public int Workers { get; init; } = 4;
 
+    /// <summary>How long a component still holds after a rescale ends; null means the catalogue's rate window.</summary>
+    public TimeSpan? RescaleSettle { get; init; }
+
     /// <summary>A dry-run decision or a skipped change that persists is published as an event at most this often.</summary>
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromMinutes(10);
 }
