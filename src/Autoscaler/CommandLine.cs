@@ -14,6 +14,8 @@ internal static class CommandLine
             EvaluateCommand.Create(cli),
             DryRunCommand.Create(cli),
             ExportCommand.Create(cli),
+            SimulateCommand.Create(cli),
+            TuneCommand.Create(cli),
         };
         return root;
     }

@@ -37,7 +37,16 @@ public abstract class FakeServerTest : IAsyncLifetime
         {
             Group = "risingwave.risingwavelabs.com", Version = "v1alpha1", Kind = "RisingWaveScaleView", Plural = "risingwavescaleviews",
             ShortNames = ["rwsv"], StatusSubresource = true,
-            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".status.selector"),
+            // risingwave-operator risingwave_scale_view_types.go: scale paths and printer columns.
+            Scale = new ScaleSubresource(".spec.replicas", ".status.replicas", ".spec.labelSelector"),
+            PrinterColumns =
+            [
+                new PrinterColumn("TARGET", "string", ".spec.targetRef.name"),
+                new PrinterColumn("COMPONENT", "string", ".spec.targetRef.component"),
+                new PrinterColumn("READY", "integer", ".status.replicas"),
+                new PrinterColumn("REPLICAS", "integer", ".spec.replicas"),
+                new PrinterColumn("LOCKED", "boolean", ".status.locked"),
+            ],
         });
     }
 

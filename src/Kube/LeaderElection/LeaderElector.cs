@@ -42,7 +42,8 @@ public sealed partial class LeaderElector
     /// Waits to become leader, runs <paramref name="whileLeading"/> with a token that is cancelled when
     /// leadership is lost (or <paramref name="cancellationToken"/> fires), and returns once it is over.
     /// Returns true when leadership was lost (the caller should exit, as controller-runtime does),
-    /// false when cancelled.
+    /// false when cancelled or when the work ended by itself. If the work fails, renewing stops, the
+    /// lease is released, and the exception propagates.
     /// </summary>
     public async Task<bool> RunAsync(Func<CancellationToken, Task> whileLeading, CancellationToken cancellationToken)
     {
@@ -54,8 +55,14 @@ public sealed partial class LeaderElector
         LogAcquired(logger, Config.Identity, lockImpl.Describe);
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = Task.Run(() => whileLeading(leading.Token), CancellationToken.None);
-        var lost = await RenewAsync(cancellationToken);
+        var renew = RenewAsync(leading.Token);
+        var lost = false;
+        if (await Task.WhenAny(renew, work) == renew)
+        {
+            lost = await renew;
+        }
         await leading.CancelAsync();
+        await renew;
         try
         {
             await work;
@@ -64,13 +71,16 @@ public sealed partial class LeaderElector
         {
             // The leader-only work stopped because leadership ended.
         }
-        if (lost)
+        finally
         {
-            LogLost(logger, Config.Identity, lockImpl.Describe);
-        }
-        else if (Config.ReleaseOnCancel)
-        {
-            await ReleaseAsync();
+            if (lost)
+            {
+                LogLost(logger, Config.Identity, lockImpl.Describe);
+            }
+            else if (Config.ReleaseOnCancel)
+            {
+                await ReleaseAsync();
+            }
         }
         return lost;
     }

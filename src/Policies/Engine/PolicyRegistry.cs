@@ -33,7 +33,8 @@ public sealed class PolicyRegistry
         .With(new LatencyGuardPolicyType())
         .With(new CompactionPolicyType())
         .With(new SchedulePolicyType())
-        .With(new FixedPolicyType());
+        .With(new FixedPolicyType())
+        .With(new PredictivePolicyType());
 
     public IEnumerable<string> Types => _types.Keys.Order(StringComparer.Ordinal);
 

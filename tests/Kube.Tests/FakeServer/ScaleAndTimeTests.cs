@@ -59,9 +59,11 @@ public sealed class ScaleAndTimeTests : FakeServerTest
         Assert.Equal(2, scale.Spec.Replicas);
         Assert.Equal(0, scale.Status!.Replicas);
         Assert.Null(scale.Status.Selector);
-        await views.PatchStatusAsync("default", "rw-compute", KubePatch.Merge(JsonNode.Parse("""{"status":{"replicas":2,"selector":"risingwave/name=rw,risingwave/component=compute"}}""")!));
+        await views.PatchStatusAsync("default", "rw-compute", KubePatch.Merge(JsonNode.Parse("""{"status":{"replicas":2}}""")!));
+        await views.PatchAsync("default", "rw-compute", KubePatch.Merge(JsonNode.Parse("""{"spec":{"labelSelector":"risingwave/name=rw,risingwave/component=compute"}}""")!));
         scale = await views.GetScaleAsync("default", "rw-compute");
         Assert.Equal("risingwave/name=rw,risingwave/component=compute", scale.Status!.Selector);
+        Assert.Equal(2, scale.Status.Replicas);
         await views.PatchScaleAsync("default", "rw-compute", KubePatch.Replicas(5));
         var view = await views.GetAsync("default", "rw-compute");
         Assert.Equal(5, (int?)view["spec"]!["replicas"]);

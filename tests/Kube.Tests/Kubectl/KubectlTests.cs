@@ -161,12 +161,13 @@ public sealed partial class KubectlTests : FakeServerTest
             Metadata = new() { Name = "rw-compute" },
             Spec = new StatefulSetSpec { Replicas = 1, ServiceName = "rw-compute", Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["c"] = "compute" } } },
         });
-        await Client.Resource(ScaleViews).CreateAsync(new JsonObject { ["metadata"] = new JsonObject { ["name"] = "rw-view" }, ["spec"] = new JsonObject { ["replicas"] = 1 } });
+        await Client.Resource(ScaleViews).CreateAsync(new JsonObject { ["metadata"] = new JsonObject { ["name"] = "rw-view" }, ["spec"] = new JsonObject { ["replicas"] = 1, ["targetRef"] = new JsonObject { ["name"] = "rw", ["component"] = "compute" } } });
 
         Assert.Equal("statefulset.apps/rw-compute scaled", (await kubectl.RunAsync("scale", "statefulset", "rw-compute", "--replicas=3")).StandardOutput.Trim());
         Assert.Equal(3, (await Client.Resource<StatefulSet>().GetAsync("default", "rw-compute")).Status!.ReadyReplicas);
         Assert.Equal("risingwavescaleview.risingwave.risingwavelabs.com/rw-view scaled", (await kubectl.RunAsync("scale", "rwsv", "rw-view", "--replicas=5")).StandardOutput.Trim());
         Assert.Equal(5, (int?)(await Client.Resource(ScaleViews).GetAsync("default", "rw-view"))["spec"]!["replicas"]);
+        Assert.Equal("NAME TARGET COMPONENT READY REPLICAS LOCKED AGE\nrw-view rw compute 5 0s", Lines((await kubectl.RunAsync("get", "rwsv")).StandardOutput));
         Assert.Contains(Server.Requests, r => r.Path.EndsWith("/risingwavescaleviews/rw-view/scale", StringComparison.Ordinal));
 
         // --current-replicas is a precondition kubectl checks against the Scale it read.

@@ -262,7 +262,15 @@ internal sealed class ApiHandler(FakeApiServer server)
         if (limit is not null && offset + page.Count < items.Count)
         {
             var id = string.IsNullOrEmpty(token) ? Guid.NewGuid().ToString("N") : ParseContinue(token).Id;
-            snapshots.TryAdd(id, (server.Time.GetUtcNow(), revision, items));
+            var now = server.Time.GetUtcNow();
+            foreach (var (old, snapshot) in snapshots)
+            {
+                if (now - snapshot.Created > ContinueTokenLifetime)
+                {
+                    snapshots.TryRemove(old, out _);
+                }
+            }
+            snapshots.TryAdd(id, (now, revision, items));
             next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}:{offset + page.Count}"));
         }
         var rvText = revision.ToString(CultureInfo.InvariantCulture);

@@ -58,7 +58,6 @@ public sealed class FakeApiServer : IAsyncDisposable
                 });
             }
         }));
-        builder.Services.AddRoutingCore();
         app = builder.Build();
         var handler = new ApiHandler(this);
         app.Run(handler.HandleAsync);

@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace RwAutoscaler.Simulator.Reporting;
+
+/// <summary>A small line chart as inline SVG: series over the run's steps, downsampled to the pixel width.</summary>
+internal sealed class SvgChart(string title, int steps, TimeSpan step, double yMax, string yUnit)
+{
+    public const int Width = 960;
+    public const int Height = 150;
+    private const int Left = 56, Right = 8, Top = 18, Bottom = 20;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private readonly StringBuilder _body = new();
+    private readonly List<(string Label, string Color, bool Dashed)> _legend = [];
+
+    public enum Aggregate
+    {
+        Max,
+        Min,
+    }
+
+    private static double PlotWidth => Width - Left - Right;
+
+    private static double PlotHeight => Height - Top - Bottom;
+
+    public void Series(ReadOnlySpan<float> values, string label, string color, Aggregate aggregate, bool fill = false, bool dashed = false)
+    {
+        var points = Downsample(values, aggregate);
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        var path = new StringBuilder();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var (x0, x1, v) = points[i];
+            var y = Y(v);
+            path.Append(i == 0 ? 'M' : 'L').Append(X(x0).ToString("0.#", Invariant)).Append(',').Append(y.ToString("0.#", Invariant));
+            path.Append('L').Append(X(x1).ToString("0.#", Invariant)).Append(',').Append(y.ToString("0.#", Invariant));
+        }
+
+        if (fill)
+        {
+            var closed = $"{path}L{X(points[^1].X1).ToString("0.#", Invariant)},{Y(0).ToString("0.#", Invariant)}L{X(points[0].X0).ToString("0.#", Invariant)},{Y(0).ToString("0.#", Invariant)}Z";
+            _body.Append(Invariant, $"<path d=\"{closed}\" fill=\"{color}\" fill-opacity=\"0.25\" stroke=\"none\"/>");
+        }
+
+        var dash = dashed ? " stroke-dasharray=\"4 3\"" : "";
+        _body.Append(Invariant, $"<path d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.2\"{dash}/>");
+        _legend.Add((label, color, dashed));
+    }
+
+    public void Reference(double value, string label, string color)
+    {
+        if (value > yMax)
+        {
+            return;
+        }
+
+        var y = Y(value).ToString("0.#", Invariant);
+        _body.Append(Invariant, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y}\" y2=\"{y}\" stroke=\"{color}\" stroke-dasharray=\"2 2\"/>");
+        _legend.Add((label, color, true));
+    }
+
+    public string Render()
+    {
+        var svg = new StringBuilder();
+        svg.Append(Invariant, $"<svg viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\">");
+        svg.Append(Invariant, $"<title>{WebUtility.HtmlEncode(title)}</title>");
+        svg.Append(Invariant, $"<rect x=\"{Left}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"#fafafa\" stroke=\"#ddd\"/>");
+        for (var i = 0; i <= 2; i++)
+        {
+            var value = yMax * i / 2;
+            var y = Y(value).ToString("0.#", Invariant);
+            svg.Append(Invariant, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#eee\"/>");
+            svg.Append(Invariant, $"<text x=\"{Left - 4}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"middle\">{Format.Count(value)}{yUnit}</text>");
+        }
+
+        var hours = steps * step.TotalHours;
+        var tick = NiceTick(hours);
+        for (var h = 0.0; h <= hours + 1e-9; h += tick)
+        {
+            var x = X(h / step.TotalHours).ToString("0.#", Invariant);
+            svg.Append(Invariant, $"<text x=\"{x}\" y=\"{Height - 6}\" text-anchor=\"middle\">{Format.Number(h, "0.##")}h</text>");
+        }
+
+        svg.Append(_body);
+        var legendX = Left + 4.0;
+        svg.Append(Invariant, $"<text x=\"{Left}\" y=\"12\" font-weight=\"bold\">{WebUtility.HtmlEncode(title)}</text>");
+        legendX += (title.Length * 6.5) + 12;
+        foreach (var (label, color, dashed) in _legend)
+        {
+            var dash = dashed ? " stroke-dasharray=\"4 3\"" : "";
+            svg.Append(Invariant, $"<line x1=\"{legendX:0.#}\" x2=\"{legendX + 16:0.#}\" y1=\"8\" y2=\"8\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>");
+            svg.Append(Invariant, $"<text x=\"{legendX + 20:0.#}\" y=\"12\">{WebUtility.HtmlEncode(label)}</text>");
+            legendX += 28 + (label.Length * 6.2);
+        }
+
+        svg.Append("</svg>");
+        return svg.ToString();
+    }
+
+    private static double NiceTick(double hours)
+    {
+        foreach (var candidate in new[] { 0.25, 0.5, 1, 2, 3, 6, 12, 24, 48, 168 })
+        {
+            if (hours / candidate <= 12)
+            {
+                return candidate;
+            }
+        }
+
+        return 336;
+    }
+
+    private double X(double stepIndex) => Left + (PlotWidth * stepIndex / Math.Max(1, steps));
+
+    private double Y(double value) => Top + PlotHeight - (PlotHeight * Math.Clamp(value / yMax, 0, 1));
+
+    private List<(double X0, double X1, double Value)> Downsample(ReadOnlySpan<float> values, Aggregate aggregate)
+    {
+        var count = Math.Min(values.Length, steps);
+        var buckets = Math.Min(count, (int)PlotWidth);
+        var points = new List<(double, double, double)>(buckets);
+        for (var b = 0; b < buckets; b++)
+        {
+            var from = (int)((long)b * count / buckets);
+            var to = (int)((long)(b + 1) * count / buckets);
+            var value = (double)values[from];
+            for (var i = from + 1; i < to; i++)
+            {
+                value = aggregate == Aggregate.Max ? Math.Max(value, values[i]) : Math.Min(value, values[i]);
+            }
+
+            points.Add((from, to, value));
+        }
+
+        return points;
+    }
+}

@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Text.Json;
+using RwAutoscaler.Autoscaler.Cli;
+using RwAutoscaler.Autoscaler.Simulation;
+using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Simulator.Reporting;
+using RwAutoscaler.Simulator.Running;
+using RwAutoscaler.Simulator.Scenarios;
+using RwAutoscaler.Simulator.Workloads;
+
+namespace RwAutoscaler.Autoscaler.Commands;
+
+/// <summary>
+/// <c>autoscaler simulate</c>: replays scenarios through the cluster model with our policy and the baselines,
+/// prints the scores and writes an HTML report per scenario.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create(CliContext cli)
+    {
+        var scenarios = new Option<FileInfo[]>("--scenario")
+        {
+            Description = $"Scenario file(s), YAML (default: {ShippedFiles.DefaultScenario})",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var trace = new Option<FileInfo?>("--trace") { Description = "Replay this trace file instead of the scenario's (timestamp,value / second|count / one row per arrival)" };
+        var policy = new Option<FileInfo?>("--policy") { Description = "Policy spec to test instead of the scenario's" };
+        var compare = new Option<string?>("--compare") { Description = "Comma-separated baselines (hpa,keda,flink,static) or policy files; default: the scenario's list" };
+        var report = new Option<string?>("--report") { Description = "HTML report file (a folder when several scenarios run); default: out/simulate/<scenario>.html" };
+        var json = new Option<bool>("--json") { Description = "Print every score of every policy as JSON instead of tables" };
+        var markdown = new Option<FileInfo?>("--markdown") { Description = "Write the results table into this Markdown file (between its results markers)" };
+        var command = new Command("simulate", "Replay a workload through a RisingWave cluster model with a policy and the baselines, and score them")
+        {
+            scenarios, trace, policy, compare, report, json, markdown,
+        };
+        command.SetAction(result => cli.Run(() =>
+        {
+            var files = result.GetValue(scenarios) is { Length: > 0 } given ? given.Select(f => f.FullName).ToArray() : [ShippedFiles.Find(ShippedFiles.DefaultScenario)];
+            var comparison = result.GetValue(compare)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison)).ToList();
+            var asJson = result.GetValue(json);
+            var reportPath = result.GetValue(report);
+            var writeReports = !asJson || reportPath is not null;
+            var outcomes = asJson
+                ? SimulationConsole.RunQuietly(plans, writeReports)
+                : SimulationConsole.RunWithProgress(cli.Console, plans, writeReports);
+
+            if (asJson)
+            {
+                using var stream = new MemoryStream();
+                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                {
+                    JsonReport.Write(writer, outcomes);
+                }
+
+                cli.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            }
+            else
+            {
+                foreach (var outcome in outcomes)
+                {
+                    SimulationConsole.WriteSummary(cli.Console, outcome);
+                }
+            }
+
+            if (writeReports)
+            {
+                foreach (var outcome in outcomes)
+                {
+                    var path = ReportPath(reportPath, outcome.Plan.Scenario.Name, outcomes.Count);
+                    Write(path, HtmlReport.Render(outcome));
+                    (asJson ? cli.Error : cli.Out).WriteLine($"report: {path}");
+                }
+            }
+
+            if (result.GetValue(markdown) is { } md)
+            {
+                var text = File.Exists(md.FullName) ? File.ReadAllText(md.FullName) : "";
+                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), md)));
+                (asJson ? cli.Error : cli.Out).WriteLine($"results table: {md.FullName}");
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static SimulationPlan Plan(string file, FileInfo? trace, FileInfo? policy, string[]? compare)
+    {
+        if (!File.Exists(file))
+        {
+            throw new CliError($"--scenario: file not found: {file}");
+        }
+
+        if (trace is not null && !trace.Exists)
+        {
+            throw new CliError($"--trace: file not found: {trace.FullName}");
+        }
+
+        if (policy is not null && !policy.Exists)
+        {
+            throw new CliError($"--policy: file not found: {policy.FullName}");
+        }
+
+        try
+        {
+            return SimulationPlan.Create(ScenarioParser.ReadFile(file), trace?.FullName, policy?.FullName, compare);
+        }
+        catch (TraceFormatException e)
+        {
+            throw new CliError(e.Message, e);
+        }
+    }
+
+    /// <summary>The command that regenerates a results table, with paths relative to the current folder.</summary>
+    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, FileInfo markdown)
+    {
+        static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        var folders = scenarios.Select(Path.GetDirectoryName).Distinct().ToList();
+        var all = folders.Count == 1 && Directory.GetFiles(folders[0]!, "*.yaml").Order().SequenceEqual(scenarios.Select(Path.GetFullPath).Order());
+        var scenarioArgument = all ? Path.Combine(Relative(folders[0]!), "*.yaml") : string.Join(' ', scenarios.Select(Relative));
+        var command = $"dotnet run -c Release --project src/Autoscaler -- simulate --scenario {scenarioArgument}";
+        command += trace is null ? "" : $" --trace {Relative(trace.FullName)}";
+        command += policy is null ? "" : $" --policy {Relative(policy.FullName)}";
+        command += compare is null ? "" : $" --compare {compare}";
+        return command + $" --markdown {Relative(markdown.FullName)}";
+    }
+
+    private static string ReportPath(string? given, string scenario, int scenarios)
+    {
+        if (given is null)
+        {
+            return Path.GetFullPath(Path.Combine("out", "simulate", scenario + ".html"));
+        }
+
+        return scenarios > 1 || Directory.Exists(given) ? Path.GetFullPath(Path.Combine(given, scenario + ".html")) : Path.GetFullPath(given);
+    }
+
+    private static void Write(string path, string text)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError($"cannot write {path}: {e.Message}", e);
+        }
+    }
+}

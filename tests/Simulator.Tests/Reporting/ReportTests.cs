@@ -1,0 +1,103 @@
+using System.Text.Json;
+using RwAutoscaler.Simulator.Reporting;
+using RwAutoscaler.Simulator.Running;
+using RwAutoscaler.Simulator.Workloads;
+using Xunit;
+
+namespace RwAutoscaler.Simulator.Tests.Reporting;
+
+public class ReportTests
+{
+    private static readonly Lazy<ScenarioOutcome> Outcome = new(() =>
+    {
+        var scenario = TestFiles.Synthetic(new StepWorkload { Duration = TimeSpan.FromHours(1), Levels = [200_000, 700_000], Hold = TimeSpan.FromMinutes(20) })
+            with { Description = "a <small> step" };
+        var policy = TestFiles.Write("ours.yaml", "compute:\n  maxReplicas: 32\n  policies:\n    - type: throughput\n      metricsWindow: 2m\n");
+        var plan = SimulationPlan.Create(scenario, policy: policy, compare: ["hpa", "static"]);
+        return new ScenarioOutcome(plan, plan.Run(timelines: true));
+    });
+
+    [Fact]
+    public void The_html_report_is_self_contained_with_one_lane_per_policy()
+    {
+        var html = HtmlReport.Render(Outcome.Value);
+
+        Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
+        Assert.Equal(3 * 3, CountOf(html, "<svg "));            // three charts per policy
+        Assert.Equal(3, CountOf(html, "<h3>"));                  // one lane per policy
+        foreach (var forbidden in new[] { "http://", "https://", "<script", "<link", "src=", "url(" })
+        {
+            Assert.DoesNotContain(forbidden, html, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Contains("a &lt;small&gt; step", html, StringComparison.Ordinal);
+        Assert.Contains("load vs capacity", html, StringComparison.Ordinal);
+        Assert.Contains("lag and latency", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_json_report_carries_every_score_of_every_policy()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            JsonReport.Write(writer, [Outcome.Value]);
+        }
+
+        using var json = JsonDocument.Parse(stream.ToArray());
+        var scenario = json.RootElement.GetProperty("scenarios")[0];
+        Assert.True(scenario.GetProperty("lowerBound").GetProperty("coreHours").GetDouble() > 0);
+        var policies = scenario.GetProperty("policies").EnumerateArray().ToList();
+        Assert.Equal(["ours", "hpa", "static"], policies.Select(p => p.GetProperty("policy").GetString()));
+        foreach (var field in new[] { "violationSeconds", "violationFraction", "p99BarrierLatencySeconds", "maxLagMessages", "maxLagSeconds",
+            "computeReplicaHours", "compactorReplicaHours", "coreHours", "costRatio", "computeRescales", "compactorRescales", "loadSteps" })
+        {
+            Assert.All(policies, p => Assert.Equal(JsonValueKind.Number, p.GetProperty(field).ValueKind));
+        }
+
+        Assert.All(policies, p => Assert.True(p.TryGetProperty("convergenceMeanSeconds", out _)));
+    }
+
+    [Fact]
+    public void The_results_table_replaces_only_what_is_between_its_markers()
+    {
+        var document = $"# Results\n\nintro\n\n{ResultsTable.Begin}\nold table\n{ResultsTable.End}\n\nafter\n";
+
+        var updated = ResultsTable.Update(document, [Outcome.Value], "autoscaler simulate ...");
+
+        Assert.StartsWith("# Results\n\nintro\n\n" + ResultsTable.Begin, updated, StringComparison.Ordinal);
+        Assert.EndsWith(ResultsTable.End + "\n\nafter\n", updated, StringComparison.Ordinal);
+        Assert.DoesNotContain("old table", updated, StringComparison.Ordinal);
+        Assert.Contains("| test-step | **", updated, StringComparison.Ordinal);
+        Assert.Contains("autoscaler simulate ...", updated, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(10, 100, 20, 100, "✓")]
+    [InlineData(10, 100, 20, 90, "▲")]
+    [InlineData(0, 80, 0, 100, "=")]
+    [InlineData(0, 120, 0, 100, "✗")]
+    [InlineData(30, 50, 20, 100, "▼")]
+    [InlineData(30, 150, 20, 100, "✗")]
+    public void The_mark_says_which_of_violation_and_cost_ours_did_better_on(double ours, double ourCost, double theirs, double theirCost, string mark)
+    {
+        Assert.Equal(mark, ResultsTable.Mark(Scores(ours, ourCost), Scores(theirs, theirCost)));
+    }
+
+    private static RwAutoscaler.Simulator.Scoring.Scores Scores(double violation, double coreHours) => new()
+    {
+        Policy = "p", ViolationSeconds = violation, ViolationFraction = 0, P99BarrierLatencySeconds = 0, MaxLagMessages = 0, MaxLagSeconds = 0,
+        ComputeReplicaHours = 0, CompactorReplicaHours = 0, CoreHours = coreHours, CostRatio = 1, ComputeRescales = 0, CompactorRescales = 0, LoadSteps = 0,
+    };
+
+    private static int CountOf(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
