@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using RwAutoscaler.Hosting.Metrics;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Operator.Reconciliation;
 using RwAutoscaler.Operator.Runtime;
 using RwAutoscaler.TestKit.FakeKube;
@@ -24,12 +25,12 @@ internal sealed class OperatorRig : IAsyncDisposable
         Client = new KubernetesClient(config, Requests, new KubeClientOptions { UserAgent = "rw-operator-benchmark" });
         Metrics = new OperatorMetrics(new MetricRegistry());
         Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
-        var events = new EventRecorder(Client, "benchmark", TimeProvider.System, NullLogger<EventRecorder>.Instance, Metrics);
+        var events = new EventRecorder(Client, new EventRecorderOptions { ReportingController = "rwautoscaler.dev/rw-operator", ReportingInstance = "benchmark" });
         var reconciler = new RisingWaveReconciler(new ReconcilerServices(
             Client, Caches, new ObjectSync(Client, Caches, Metrics), events, Metrics, TimeProvider.System, NullLogger.Instance, new ReconcilerOptions()));
         Controller = new RisingWaveController(Caches, reconciler, Metrics, TimeProvider.System, NullLogger<RisingWaveController>.Instance,
             new ControllerOptions { Workers = 4, ResyncPeriod = resyncPeriod });
-        running = Task.Run(() => Controller.RunAsync(stopping.Token));
+        running = Task.WhenAll(Task.Run(() => Controller.RunAsync(stopping.Token)), Task.Run(() => events.RunAsync(stopping.Token)));
     }
 
     public CountingHandler Requests { get; }

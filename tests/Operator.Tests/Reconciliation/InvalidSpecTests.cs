@@ -47,7 +47,7 @@ public sealed class InvalidSpecTests : IAsyncLifetime
         Assert.Contains(expected, failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, status.ObservedGeneration);
         Assert.Equal("True", LifecycleTests.Condition(status, "Running")?.Status);
-        var warning = Assert.Single(fx.Events.Recorded, e => e.Type == EventType.Warning);
+        var warning = Assert.Single(fx.Events.Recorded, e => e.Type == "Warning");
         Assert.Equal("InvalidSpec", warning.Reason);
         Assert.Contains(expected, warning.Note, StringComparison.Ordinal);
         var stored = Assert.Single(fx.Server.ListObjects(ResourceType.Events, "default"), e => (string?)e["type"] == "Warning");
