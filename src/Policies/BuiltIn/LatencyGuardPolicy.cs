@@ -11,7 +11,9 @@ public sealed record SloTarget(Signal Signal, double Threshold);
 
 /// <summary>
 /// <c>latency-guard</c>: SLOs on barrier latency and source lag. While an SLO is violated it vetoes any
-/// scale-down; once the violation has lasted <c>for</c>, it steps up.
+/// scale-down; once the violation has lasted <c>for</c>, it steps up, unless the signal is already falling fast
+/// enough to be back within the SLO in another <c>for</c> (a cluster recovering from its own rescale pause must
+/// not be stepped up again and again).
 /// </summary>
 public sealed record LatencyGuardPolicySpec : PolicySpec
 {
@@ -76,6 +78,7 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
     private readonly LatencyGuardPolicySpec _spec;
     private readonly ExplanationTemplate[] _violated;
     private readonly ExplanationTemplate[] _stepping;
+    private readonly ExplanationTemplate[] _recovering;
 
     public LatencyGuardPolicy(LatencyGuardPolicySpec spec)
     {
@@ -85,6 +88,9 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
             $"{t.Signal.ToName()} {{0:0.###}} is over its SLO of {{1:0.###}} for {{2:0}}s (steps up after {{3:0}}s); no scale-down", NumberNames)).ToArray();
         _stepping = spec.Targets.Select(t => new ExplanationTemplate(
             $"{t.Signal.ToName()} {{0:0.###}} has been over its SLO of {{1:0.###}} for {{2:0}}s -> {{4}} ({spec.Step})", NumberNames)).ToArray();
+        _recovering = spec.Targets.Select(t => new ExplanationTemplate(
+            $"{t.Signal.ToName()} {{0:0.###}} is over its SLO of {{1:0.###}} for {{2:0}}s but falling: {{5:0.###}} expected in {{3:0}}s; no scale-down",
+            [.. NumberNames, "projected"])).ToArray();
     }
 
     public string Name { get; }
@@ -137,8 +143,21 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
 
         var slo = _spec.Targets[worst];
         var stepped = _spec.Step.Apply(context.Current);
-        var numbers = new Numbers(worstValue, slo.Threshold, worstFor.TotalSeconds, _spec.For.TotalSeconds, stepped);
         var longEnough = worstFor >= _spec.For;
+        var template = longEnough ? _stepping[worst] : _violated[worst];
+        var projected = double.NaN;
+        if (longEnough)
+        {
+            // Where the violation is heading: its trend over the violation, carried one more 'for' ahead.
+            var slope = SignalReader.Slope(context[slo.Signal], context.Now - worstFor, context.Now);
+            projected = worstValue + ((double.IsNaN(slope) ? 0 : slope) * _spec.For.TotalSeconds);
+            if (projected <= slo.Threshold)
+            {
+                longEnough = false;
+                template = _recovering[worst];
+            }
+        }
+
         return new Proposal
         {
             Policy = Name,
@@ -148,8 +167,8 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
             MetricsMissing = missing is not null,
             Signal = missing,
             InvalidSamples = invalid,
-            Template = longEnough ? _stepping[worst] : _violated[worst],
-            Numbers = numbers,
+            Template = template,
+            Numbers = new Numbers(worstValue, slo.Threshold, worstFor.TotalSeconds, _spec.For.TotalSeconds, stepped, projected),
         };
     }
 }

@@ -67,6 +67,38 @@ public sealed class LatencyGuardPolicyTests
     }
 
     [Fact]
+    public void A_violation_that_is_falling_back_within_the_slo_is_not_stepped_again()
+    {
+        // Over 10 s for three minutes, but falling 4 s a minute, now at 14 s: in another minute it is at 10 s.
+        var falling = Build.Series(13, i => 26.0 - i);
+        var component = Build.Component(
+            ComponentKind.Compute, 4,
+            (Signal.BarrierLatencyP99, falling),
+            (Signal.SourceLagSeconds, Build.Constant(5, TimeSpan.FromMinutes(3))));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component));
+
+        Assert.Equal(ProposalKind.Abstain, proposal.Kind);
+        Assert.True(proposal.VetoScaleDown);
+        Assert.Equal(10, proposal.Numbers[5], 3);
+        Assert.Contains("but falling: 10 expected in 60s", proposal.Explain(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_violation_falling_too_slowly_still_steps_up()
+    {
+        var slowly = Build.Series(13, i => 30 - (i * 0.1));
+        var component = Build.Component(
+            ComponentKind.Compute, 4,
+            (Signal.BarrierLatencyP99, slowly),
+            (Signal.SourceLagSeconds, Build.Constant(5, TimeSpan.FromMinutes(3))));
+
+        var proposal = Build.Policy(Policy).Propose(Build.Context(component));
+
+        Assert.Equal(6, proposal.Replicas);
+    }
+
+    [Fact]
     public void The_worst_violated_slo_is_reported()
     {
         var component = Build.Component(
