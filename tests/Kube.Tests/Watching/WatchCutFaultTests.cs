@@ -11,6 +11,7 @@ namespace RwAutoscaler.Kube.Tests.Watching;
 /// the history is short enough that some resumes get 410 and relist. The informer's cache must
 /// converge to the server's state, and its handlers must see each change once: no lost events (the
 /// mirror built from events equals the server) and no duplicates (per object, resourceVersions only grow).
+/// The history is also compacted every 25 writes, so resumes meet 410 and relist as well.
 /// </summary>
 public sealed class WatchCutFaultTests : FakeServerTest
 {
@@ -67,6 +68,11 @@ public sealed class WatchCutFaultTests : FakeServerTest
         // Keep writing until enough streams were cut (each cut lingers briefly so the client reads what was sent).
         for (var i = 0; (i < 250 || cuts.Hits < 12) && i < 5000; i++)
         {
+            if (i % 25 == 24)
+            {
+                // Forget the history now and then, so that some resumes are refused with 410 and the relist path runs too.
+                Server.CompactHistory();
+            }
             var name = $"cm-{random.Next(12)}";
             var current = await cms.GetOrNullAsync("default", name);
             if (current is null)

@@ -19,7 +19,7 @@ internal sealed class ObjectStore(int historyLimit)
 
     public object Gate { get; } = new();
 
-    public int HistoryLimit { get; set; } = historyLimit;
+    private int HistoryLimit { get; } = historyLimit;
 
     public long Revision
     {
