@@ -16,6 +16,8 @@ internal static class CommandLine
             ExportCommand.Create(cli),
             SimulateCommand.Create(cli),
             TuneCommand.Create(cli),
+            CrdCommand.Create(cli),
+            RunCommand.Create(cli),
         };
         return root;
     }

@@ -47,6 +47,9 @@ public sealed class OperatorProcessTests : IAsyncLifetime
                 && s.ComponentReplicas!.Compute!.Running == 3 && LifecycleTests.Condition(s, "Upgrading")?.Status == "False",
             "the compute group to run 3 replicas");
 
+        await RunningOperator.EventuallyAsync(() => Task.FromResult(server.ListObjects(ResourceType.Events, "default").Any(e =>
+            (string?)e["reason"] == "Upgraded" && (string?)e["reportingController"] == "rwautoscaler.dev/rw-operator" && (string?)e["regarding"]!["name"] == "risingwave")),
+            "the Upgraded event");
         var lease = await client.Resource<Lease>().GetAsync("default", "rw-operator");
         Assert.False(string.IsNullOrEmpty(lease.Spec!.HolderIdentity));
         Assert.Equal("ok", await op.Http.GetStringAsync("/healthz"));

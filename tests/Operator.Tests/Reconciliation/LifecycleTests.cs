@@ -214,17 +214,20 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_missing_workload_turns_Running_false_and_is_recreated()
+    public async Task A_deleted_workload_is_made_again_in_the_same_reconcile_without_Running_flapping()
     {
         var key = await fx.CreateAsync(Repository.LoadRisingWave("risingwave-memory.yaml"));
         await fx.ConvergeAsync(key);
+        var running = Condition((await fx.GetAsync(key)).Status!, "Running")!;
 
         await fx.Client.Resource(ResourceType.Deployments).DeleteAsync("default", "risingwave-frontend");
-        await fx.ReconcileAsync(key);
+        var writes = await fx.ReconcileAsync(key);
 
+        Assert.Contains(writes, w => w.Method == "POST" && w.Path.EndsWith("/deployments", StringComparison.Ordinal));
         Assert.NotNull(fx.Server.GetObject(ResourceType.Deployments, "default", "risingwave-frontend"));
         await fx.ConvergeAsync(key);
-        Assert.Equal("True", Condition((await fx.GetAsync(key)).Status!, "Running")?.Status);
+        Assert.Equal(running, Condition((await fx.GetAsync(key)).Status!, "Running"));
+        Assert.DoesNotContain(fx.Events.Recorded, e => e.Reason == "Unhealthy");
     }
 
     [Fact]

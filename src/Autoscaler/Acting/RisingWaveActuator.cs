@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using RwAutoscaler.Autoscaler.Resources;
+using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Models;
+using RwAutoscaler.Kube.Patching;
+using RwAutoscaler.Policies.Model;
+
+namespace RwAutoscaler.Autoscaler.Acting;
+
+/// <summary>
+/// Changes replicas on the RisingWave resource, the only replica knob of the upstream CRD (risingwave.md section 1.1):
+/// a JSON patch of <c>spec.components.&lt;c&gt;.nodeGroups[i].replicas</c> guarded by <c>test</c> operations on the
+/// group's name (the list may have been reordered) and on the replicas the decision started from (someone may have
+/// changed them). When a RisingWaveScaleView locks the group, the RisingWave's webhook would refuse that patch, so
+/// the change goes through the view's <c>scale</c> subresource with its resourceVersion. A conflict or a failed test
+/// is retried from a fresh read; if the fresh read shows other replicas, the decision is stale and nothing is written.
+/// </summary>
+internal sealed class RisingWaveActuator(KubernetesClient client, TimeProvider time, int attempts = 5) : IScalingActuator
+{
+    private readonly ResourceClient<JsonObject> _risingWaves = client.Resource(RisingWaveState.Resource);
+    private readonly ResourceClient<JsonObject> _scaleViews = client.Resource(RisingWaveState.ScaleViewResource);
+
+    public async Task<ActuationResult> ScaleAsync(ScaleRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? lastError = null;
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            try
+            {
+                var written = await TryOnceAsync(request, attempt, cancellationToken);
+                if (written is not null)
+                {
+                    return written;
+                }
+
+                lastError = "the object changed while it was being written";
+            }
+            catch (KubeApiException e) when (e.IsConflict || e.IsInvalid)
+            {
+                // 409, or 422 from a failed test: someone wrote in between. Read afresh and see whether the change still applies.
+                lastError = e.Message;
+            }
+            catch (KubeApiException e)
+            {
+                return new ActuationResult(ActuationOutcome.Failed, $"the API refused the change: {e.Message}", Attempts: attempt);
+            }
+            catch (HttpRequestException e)
+            {
+                return new ActuationResult(ActuationOutcome.Failed, $"the API could not be reached: {e.Message}", Attempts: attempt);
+            }
+            catch (TimeoutException e)
+            {
+                return new ActuationResult(ActuationOutcome.Failed, e.Message, Attempts: attempt);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), time, cancellationToken);
+        }
+
+        return new ActuationResult(ActuationOutcome.Failed, $"gave up after {attempts} conflicting writes: {lastError}", Attempts: attempts);
+    }
+
+    // Null means "retry": the write raced with another one.
+    private async Task<ActuationResult?> TryOnceAsync(ScaleRequest request, int attempt, CancellationToken cancellationToken)
+    {
+        var (ns, name) = (request.Cluster.Namespace, request.Cluster.Name);
+        var obj = await _risingWaves.GetOrNullAsync(ns, name, cancellationToken);
+        if (obj is null)
+        {
+            return new ActuationResult(ActuationOutcome.Failed, $"RisingWave {request.Cluster} not found", Attempts: attempt);
+        }
+
+        var rw = RisingWaveState.From(obj);
+        if (rw.OperatorPaused)
+        {
+            return new ActuationResult(ActuationOutcome.Skipped, $"{RisingWaveState.PauseReconcile} is set: the operator would not carry the change out", Attempts: attempt);
+        }
+
+        var key = request.Component;
+        var component = rw.Component(key);
+        var group = rw.FindGroup(key);
+        if (component is null || group is null)
+        {
+            return new ActuationResult(ActuationOutcome.Failed, $"{Where(key)} has no node group named '{key.Group}'", Attempts: attempt);
+        }
+
+        if (component.ScaleView is { } view)
+        {
+            return await ScaleViewAsync(request, ns, view, attempt, cancellationToken);
+        }
+
+        if ((group.Replicas ?? 0) != request.From)
+        {
+            return Superseded(request, group.Replicas ?? 0, attempt);
+        }
+
+        var path = $"/spec/components/{key.Kind.ToName()}/nodeGroups/{group.Index}";
+        var patch = new JsonPatchDocument().Test($"{path}/name", JsonValue.Create(group.Name));
+        if (group.Replicas is { } replicas)
+        {
+            patch.Test($"{path}/replicas", JsonValue.Create(replicas)).Replace($"{path}/replicas", JsonValue.Create(request.To));
+        }
+        else
+        {
+            patch.Add($"{path}/replicas", JsonValue.Create(request.To));
+        }
+
+        await _risingWaves.PatchAsync(ns, name, KubePatch.Json(patch), cancellationToken);
+        return new ActuationResult(ActuationOutcome.Scaled, $"patched {Where(key)} '{key.Group}' replicas {request.From} -> {request.To}", Attempts: attempt);
+    }
+
+    private async Task<ActuationResult?> ScaleViewAsync(ScaleRequest request, string ns, string view, int attempt, CancellationToken cancellationToken)
+    {
+        Scale scale;
+        try
+        {
+            scale = await _scaleViews.GetScaleAsync(ns, view, cancellationToken);
+        }
+        catch (KubeApiException e) when (e.IsNotFound)
+        {
+            return new ActuationResult(ActuationOutcome.Failed, $"RisingWaveScaleView {ns}/{view} locks the group but was not found", view, attempt);
+        }
+
+        var current = scale.Spec.Replicas ?? 0;
+        if (current != request.From)
+        {
+            return Superseded(request, current, attempt) with { ScaleView = view };
+        }
+
+        var updated = scale with { Spec = scale.Spec with { Replicas = request.To } };
+        await _scaleViews.ReplaceScaleAsync(ns, view, updated, cancellationToken);
+        return new ActuationResult(ActuationOutcome.Scaled, $"scaled RisingWaveScaleView {view} {request.From} -> {request.To}", view, attempt);
+    }
+
+    private static ActuationResult Superseded(ScaleRequest request, int now, int attempt) => new(
+        ActuationOutcome.Superseded,
+        $"{request.Component} is at {now} now, not {request.From} as decided: someone else changed it; evaluating again",
+        Attempts: attempt);
+
+    private static string Where(ComponentKey key) => $"spec.components.{key.Kind.ToName()}.nodeGroups";
+}

@@ -1,0 +1,251 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RwAutoscaler.Autoscaler.Acting;
+using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Autoscaler.Prometheus;
+using RwAutoscaler.Autoscaler.Reporting;
+using RwAutoscaler.Autoscaler.Resources;
+using RwAutoscaler.Autoscaler.Telemetry;
+using RwAutoscaler.Autoscaler.Webhook;
+using RwAutoscaler.Hosting.Metrics;
+using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
+using RwAutoscaler.Kube.LeaderElection;
+using RwAutoscaler.Kube.Watching;
+
+namespace RwAutoscaler.Autoscaler.Daemon;
+
+/// <summary>
+/// The daemon, wired: informers on RisingWaveAutoscalers and RisingWaves feed the work queue; the leader (one replica,
+/// by a Lease) runs the scheduler; every replica serves /healthz, /readyz, /metrics and the Alertmanager webhook.
+/// Losing the lease ends the daemon (exit code 1), as controller-runtime does, so a restart starts clean.
+/// </summary>
+internal sealed class DaemonHost : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly WebApplication _http;
+    private readonly KubernetesClient _client;
+    private readonly PrometheusClient? _prometheus;
+    private readonly PrometheusSources _sources;
+    private readonly Informer<JsonObject> _autoscalerInformer;
+    private readonly Informer<JsonObject> _risingWaveInformer;
+    private readonly EventRecorder _events;
+    private readonly DaemonOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly List<Task> _loops = [];
+    private volatile bool _leading;
+    private volatile bool _failed;
+
+    private DaemonHost(DaemonOptions options, TimeProvider time, ILoggerFactory logging, IEventSink? events)
+    {
+        _options = options;
+        _time = time;
+        _log = logging.CreateLogger("rwautoscaler");
+        Metrics = new DaemonMetrics();
+        _client = new KubernetesClient(options.Kube, new KubeClientOptions { TimeProvider = time, LoggerFactory = logging, RequestTimeout = TimeSpan.FromSeconds(30) });
+        var catalogue = new SignalCatalogue(options.Catalogue);
+        if (options.Prometheus is { } prometheus)
+        {
+            _prometheus = new PrometheusClient(prometheus);
+        }
+
+        var defaultSource = _prometheus is null ? null : new PrometheusMetricsSource(_prometheus, catalogue) { OnQuery = Metrics.Observe };
+        _sources = new PrometheusSources(defaultSource, catalogue, _client, time, Metrics);
+        Hub = new MetricsHub(new MetricsStore(options.MetricsRetention), time, options.MetricsMaxAge, options.BackfillStep, _log);
+        var informerOptions = new InformerOptions { Namespace = options.Namespace };
+        _autoscalerInformer = new Informer<JsonObject>(_client.Resource(RisingWaveAutoscaler.Resource), informerOptions, _log);
+        _risingWaveInformer = new Informer<JsonObject>(_client.Resource(RisingWaveState.Resource), informerOptions, _log);
+        _events = new EventRecorder(_client, new EventRecorderOptions
+        {
+            ReportingController = RecorderEventSink.Controller,
+            ReportingInstance = options.Identity.Length > 128 ? options.Identity[..128] : options.Identity,
+            TimeProvider = time,
+        }, _log);
+        Queue = new WorkQueue(time);
+        var index = new TargetIndex();
+        Router = new EventRouter(Queue, index);
+        _autoscalerInformer.Subscribe(Router.OnAutoscaler);
+        _risingWaveInformer.Subscribe(Router.OnRisingWave);
+        Reconciler = new AutoscalerReconciler(
+            new InformerView(_autoscalerInformer), new InformerView(_risingWaveInformer), Hub, _sources,
+            new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
+        {
+            RepeatInterval = options.RepeatInterval,
+        };
+        Scheduler = new Scheduler(Queue, Reconciler, Hub, Metrics, _log, options.Workers);
+        Webhook = new AlertmanagerWebhook(options.WebhookToken, options.Catalogue, () => _leading, Router.OnAlert, time, Metrics)
+        {
+            MaxBody = options.WebhookMaxBody,
+        };
+        _http = BuildHttp(options);
+    }
+
+    public DaemonMetrics Metrics { get; }
+
+    public MetricsHub Hub { get; }
+
+    public WorkQueue Queue { get; }
+
+    public EventRouter Router { get; }
+
+    public AutoscalerReconciler Reconciler { get; }
+
+    public Scheduler Scheduler { get; }
+
+    public AlertmanagerWebhook Webhook { get; }
+
+    /// <summary>Where the HTTP endpoints listen (the real port when 0 was asked).</summary>
+    public Uri Address { get; private set; } = null!;
+
+    public bool IsLeader => _leading;
+
+    public bool IsReady => _autoscalerInformer.HasSynced && _risingWaveInformer.HasSynced;
+
+    /// <summary>Ends with the exit code: 0 when stopped, 1 when leadership was lost or a loop failed.</summary>
+    public Task<int> Completion { get; private set; } = Task.FromResult(0);
+
+    /// <summary>Starts listening and watching, and returns; <see cref="Completion"/> says when it is over.</summary>
+    public static async Task<DaemonHost> StartAsync(DaemonOptions options, TimeProvider time, ILoggerFactory logging, IEventSink? events = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var host = new DaemonHost(options, time, logging, events);
+        await host._http.StartAsync(cancellationToken);
+        var address = host._http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.Address = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        host.Completion = host.RunAsync(host._stop.Token);
+        return host;
+    }
+
+    private async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        _loops.Add(Guard("autoscaler informer", _autoscalerInformer.RunAsync(cancellationToken)));
+        _loops.Add(Guard("risingwave informer", _risingWaveInformer.RunAsync(cancellationToken)));
+        _loops.Add(Guard("events", _events.RunAsync(cancellationToken)));
+        try
+        {
+            await _autoscalerInformer.WaitForSyncAsync(cancellationToken);
+            await _risingWaveInformer.WaitForSyncAsync(cancellationToken);
+            _log.LogInformation("caches synced: {Autoscalers} autoscalers, {RisingWaves} RisingWaves", _autoscalerInformer.Count, _risingWaveInformer.Count);
+            if (!_options.LeaderElection)
+            {
+                await LeadAsync(cancellationToken);
+                return _failed ? 1 : 0;
+            }
+
+            var elector = new LeaderElector(
+                new LeaseLock(_client, _options.LeaseNamespace, _options.LeaseName),
+                new LeaderElectionConfig
+                {
+                    Identity = _options.Identity,
+                    LeaseDuration = _options.LeaseDuration,
+                    RenewDeadline = _options.RenewDeadline,
+                    RetryPeriod = _options.RetryPeriod,
+                },
+                _time,
+                _log);
+            var lost = await elector.RunAsync(LeadAsync, cancellationToken);
+            if (lost)
+            {
+                _log.LogError("leadership of lease {Namespace}/{Name} lost; exiting so that a restart starts clean", _options.LeaseNamespace, _options.LeaseName);
+                return 1;
+            }
+
+            return _failed ? 1 : 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return _failed ? 1 : 0;
+        }
+        finally
+        {
+            _leading = false;
+            Metrics.Leader.Set(0);
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken cancellationToken)
+    {
+        _leading = true;
+        Metrics.Leader.Set(1);
+        _log.LogInformation("leading as {Identity}", _options.Identity);
+        foreach (var autoscaler in _autoscalerInformer.List())
+        {
+            Queue.Add(InformerView.KeyOf(autoscaler), Trigger.Start);
+        }
+
+        try
+        {
+            await Scheduler.RunAsync(cancellationToken);
+        }
+        finally
+        {
+            _leading = false;
+            Metrics.Leader.Set(0);
+        }
+    }
+
+    private async Task Guard(string name, Task loop)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _failed = true;
+            _log.LogCritical(e, "{Loop} failed; stopping", name);
+            await _stop.CancelAsync();
+        }
+    }
+
+    private WebApplication BuildHttp(DaemonOptions options)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Listen);
+            k.Limits.MaxRequestBodySize = options.WebhookMaxBody + 1;
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapGet("/healthz", () => _failed ? Results.Text("a loop failed\n", statusCode: 500) : Results.Text("ok\n"));
+        app.MapGet("/readyz", () => IsReady ? Results.Text("ok\n") : Results.Text("caches not synced yet\n", statusCode: 503));
+        app.MapMetrics(Metrics.Registry);
+        app.Map(AlertmanagerWebhook.Path, Webhook.HandleAsync);
+        return app;
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync();
+        }
+
+        await Completion;
+        await Task.WhenAll(_loops);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _http.StopAsync();
+        await _http.DisposeAsync();
+        _sources.Dispose();
+        _prometheus?.Dispose();
+        _client.Dispose();
+        _stop.Dispose();
+    }
+}

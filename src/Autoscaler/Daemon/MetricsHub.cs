@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using RwAutoscaler.Autoscaler.Metrics;
+
+namespace RwAutoscaler.Autoscaler.Daemon;
+
+/// <summary>How the last fetch from a cluster's Prometheus went.</summary>
+internal sealed record EndpointStatus(bool Available, string? Error, DateTimeOffset? FetchedAt, string Source)
+{
+    public static EndpointStatus NotFetched(string source) => new(false, "no fetch yet", null, source);
+}
+
+/// <summary>One cluster whose signals a batch needs, and where they come from.</summary>
+internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<CancellationToken, Task<IMetricsSource>> Source);
+
+/// <summary>
+/// Keeps every tracked cluster's signal windows filled: per Prometheus endpoint, one instant fetch (one query per signal
+/// for all clusters) when the last is older than <c>maxAge</c> or an alert asks for fresh data, and one range fetch to
+/// backfill clusters seen for the first time (after a restart, their windows are full at once). An endpoint that does
+/// not answer is an outage for its clusters until it answers again.
+/// </summary>
+internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan maxAge, TimeSpan backfillStep, ILogger log)
+{
+    public const string DefaultEndpoint = "default";
+
+    private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<ClusterRef, string> _tracked = [];
+    private readonly Lock _lock = new();
+
+    public MetricsStore Store => store;
+
+    /// <summary>Number of fetches (instant and range) so far, for tests and the benchmark.</summary>
+    public int Fetches { get; private set; }
+
+    public EndpointStatus StatusOf(ClusterRef target)
+    {
+        using var scope = _lock.EnterScope();
+        return _tracked.TryGetValue(target, out var key) && _endpoints.TryGetValue(key, out var endpoint)
+            ? endpoint.Status
+            : EndpointStatus.NotFetched("none");
+    }
+
+    public void Forget(ClusterRef target)
+    {
+        using (_lock.EnterScope())
+        {
+            _tracked.Remove(target);
+        }
+
+        store.Forget(target);
+    }
+
+    /// <summary>Brings the windows of <paramref name="needs"/> up to date; <paramref name="fresh"/> forces an instant fetch.</summary>
+    public async Task RefreshAsync(IReadOnlyCollection<MetricsNeed> needs, bool fresh, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(needs);
+        foreach (var group in needs.GroupBy(n => n.EndpointKey, StringComparer.Ordinal))
+        {
+            Endpoint endpoint;
+            using (_lock.EnterScope())
+            {
+                foreach (var need in group)
+                {
+                    _tracked[need.Target] = group.Key;
+                }
+
+                if (!_endpoints.TryGetValue(group.Key, out endpoint!))
+                {
+                    endpoint = new Endpoint();
+                    _endpoints[group.Key] = endpoint;
+                }
+            }
+
+            IMetricsSource source;
+            try
+            {
+                source = await group.First().Source(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Credentials that cannot be read, a CA that does not parse: this endpoint's clusters hold.
+                endpoint.Status = new EndpointStatus(false, e.Message, time.GetUtcNow(), group.Key);
+                continue;
+            }
+
+            var now = time.GetUtcNow();
+            var tracked = Tracked(group.Key);
+            var newcomers = group.Select(n => n.Target).Distinct().Where(t => !store.IsBackfilled(t)).ToList();
+            if (newcomers.Count > 0)
+            {
+                await BackfillAsync(source, endpoint, newcomers, tracked.Count, now, cancellationToken);
+            }
+
+            if (fresh || endpoint.Status.FetchedAt is not { } last || now - last >= maxAge || !endpoint.Status.Available)
+            {
+                var snapshot = await source.FetchAsync(now, null, cancellationToken);
+                Fetches++;
+                endpoint.Status = snapshot.IsOutage
+                    ? new EndpointStatus(false, snapshot.FirstError, now, source.Name)
+                    : new EndpointStatus(true, snapshot.FirstError, now, source.Name);
+                if (!snapshot.IsOutage)
+                {
+                    store.Ingest(snapshot, tracked);
+                }
+                else
+                {
+                    log.LogWarning("{Source} is unavailable: {Error}; its clusters hold", source.Name, snapshot.FirstError);
+                }
+            }
+        }
+    }
+
+    private async Task BackfillAsync(IMetricsSource source, Endpoint endpoint, List<ClusterRef> newcomers, int trackedCount, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Most clusters new (a restart): one unrestricted range query per signal; a few: restricted to them.
+        var only = newcomers.Count * 2 > trackedCount ? null : newcomers;
+        var start = now - store.Retention;
+        var snapshot = await source.FetchRangeAsync(start, now, backfillStep, only, cancellationToken);
+        Fetches++;
+        if (snapshot.IsOutage)
+        {
+            endpoint.Status = new EndpointStatus(false, snapshot.FirstError, now, source.Name);
+            return;
+        }
+
+        store.Ingest(snapshot, newcomers);
+        store.MarkBackfilled(newcomers);
+    }
+
+    private List<ClusterRef> Tracked(string key)
+    {
+        using var scope = _lock.EnterScope();
+        return _tracked.Where(t => t.Value == key).Select(t => t.Key).ToList();
+    }
+
+    private sealed class Endpoint
+    {
+        public EndpointStatus Status { get; set; } = EndpointStatus.NotFetched("");
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Autoscaler.Prometheus;
+using RwAutoscaler.Autoscaler.Resources;
+using RwAutoscaler.Autoscaler.Telemetry;
+using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Models;
+
+namespace RwAutoscaler.Autoscaler.Daemon;
+
+/// <summary>
+/// The metrics sources clusters read from: the daemon's default Prometheus, and those RisingWaveAutoscalers name in
+/// <c>spec.prometheus</c>, built with credentials read from Secrets in the autoscaler's namespace and rebuilt every
+/// few minutes so that rotated credentials are picked up. Clusters sharing an endpoint share its queries.
+/// </summary>
+internal sealed class PrometheusSources(
+    IMetricsSource? defaultSource, SignalCatalogue catalogue, KubernetesClient? client, TimeProvider time, DaemonMetrics metrics) : IDisposable
+{
+    private static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret");
+    private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
+    private readonly Dictionary<string, (PrometheusClient Client, IMetricsSource Source, DateTimeOffset Built)> _built = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    /// <summary>The need of one cluster: its endpoint key and how to get that endpoint's source.</summary>
+    public MetricsNeed NeedOf(AutoscalerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Prometheus is not { } endpoint)
+        {
+            return new MetricsNeed(config.Target, MetricsHub.DefaultEndpoint, _ => Task.FromResult(
+                defaultSource ?? throw new InvalidOperationException("no Prometheus configured: give --prometheus-url, or spec.prometheus in the RisingWaveAutoscaler")));
+        }
+
+        var key = string.Join('|', config.Resource.Namespace, endpoint.Address, endpoint.BearerToken, endpoint.Username, endpoint.Password,
+            endpoint.CertificateAuthorities, endpoint.InsecureSkipVerify, endpoint.Timeout,
+            string.Join(',', endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + "=" + h.Value)));
+        return new MetricsNeed(config.Target, key, ct => SourceAsync(key, endpoint, config.Resource.Namespace, ct));
+    }
+
+    public void Dispose()
+    {
+        foreach (var built in _built.Values)
+        {
+            built.Client.Dispose();
+        }
+
+        _built.Clear();
+    }
+
+    private async Task<IMetricsSource> SourceAsync(string key, PrometheusOverride endpoint, string ns, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        using (_lock.EnterScope())
+        {
+            if (_built.TryGetValue(key, out var existing) && now - existing.Built < Refresh)
+            {
+                return existing.Source;
+            }
+        }
+
+        var options = new PrometheusOptions
+        {
+            Address = endpoint.Address,
+            BearerToken = endpoint.BearerToken is { } token ? await SecretAsync(ns, token, cancellationToken) : null,
+            Username = endpoint.Username is { } user ? await SecretAsync(ns, user, cancellationToken) : null,
+            Password = endpoint.Password is { } password ? await SecretAsync(ns, password, cancellationToken) : null,
+            CaPem = endpoint.CertificateAuthorities is { } ca ? await SecretAsync(ns, ca, cancellationToken) : null,
+            InsecureSkipVerify = endpoint.InsecureSkipVerify,
+            Timeout = endpoint.Timeout,
+            Headers = endpoint.Headers,
+        };
+        var prometheus = new PrometheusClient(options);
+        var source = new PrometheusMetricsSource(prometheus, catalogue) { OnQuery = metrics.Observe };
+        using (_lock.EnterScope())
+        {
+            if (_built.Remove(key, out var old))
+            {
+                old.Client.Dispose();
+            }
+
+            _built[key] = (prometheus, source, now);
+        }
+
+        return source;
+    }
+
+    private async Task<string> SecretAsync(string ns, SecretKey secret, CancellationToken cancellationToken)
+    {
+        if (client is null)
+        {
+            throw new InvalidOperationException("secrets cannot be read without a Kubernetes client");
+        }
+
+        JsonObject? obj;
+        try
+        {
+            obj = await client.Resource(Secrets).GetOrNullAsync(ns, secret.Name, cancellationToken);
+        }
+        catch (KubeApiException e)
+        {
+            throw new InvalidOperationException($"secret {ns}/{secret.Name}: {e.Message}", e);
+        }
+
+        if (obj is null)
+        {
+            throw new InvalidOperationException($"secret {ns}/{secret.Name} not found");
+        }
+
+        if (obj["data"]?[secret.Key] is JsonValue data && data.TryGetValue<string>(out var encoded))
+        {
+            try
+            {
+                return Encoding.UTF8.GetString(Convert.FromBase64String(encoded)).Trim();
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidOperationException($"secret {ns}/{secret.Name} key {secret.Key} is not base64", e);
+            }
+        }
+
+        if (obj["stringData"]?[secret.Key] is JsonValue plain && plain.TryGetValue<string>(out var text))
+        {
+            return text.Trim();
+        }
+
+        throw new InvalidOperationException($"secret {ns}/{secret.Name} has no key {secret.Key}");
+    }
+}

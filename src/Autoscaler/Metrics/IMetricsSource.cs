@@ -1,0 +1,18 @@
+namespace RwAutoscaler.Autoscaler.Metrics;
+
+/// <summary>
+/// Where signals come from. One call fetches every signal for every cluster (or for the clusters named), with a
+/// constant number of queries: the daemon calls it once per tick, the dry-run once per range.
+/// </summary>
+internal interface IMetricsSource
+{
+    /// <summary>A human name of the source for messages ("prometheus http://...").</summary>
+    string Name { get; }
+
+    /// <summary>Each signal's value at <paramref name="at"/>.</summary>
+    Task<MetricsSnapshot> FetchAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken);
+
+    /// <summary>Each signal's values from <paramref name="start"/> to <paramref name="end"/> every <paramref name="step"/>.</summary>
+    Task<MetricsSnapshot> FetchRangeAsync(
+        DateTimeOffset start, DateTimeOffset end, TimeSpan step, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken);
+}

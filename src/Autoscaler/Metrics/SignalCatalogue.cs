@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text;
+using RwAutoscaler.Autoscaler.Prometheus;
+using RwAutoscaler.Policies.Model;
+
+namespace RwAutoscaler.Autoscaler.Metrics;
+
+/// <summary>
+/// The engine's signals as PromQL over RisingWave's own metric names, built from the queries of RisingWave's Grafana
+/// dashboards (risingwave.md sections 3.1-3.10). Every query aggregates <c>by (namespace, risingwave_name)</c> (plus the
+/// component for per-component signals), so one query answers for every cluster: the number of queries per tick is
+/// the number of signals, whatever the number of clusters. docs/signals.md explains each query.
+/// </summary>
+internal sealed class SignalCatalogue
+{
+    private readonly CatalogueOptions _options;
+    private readonly string _cluster;
+    private readonly string _component;
+    private readonly string _window;
+
+    public SignalCatalogue(CatalogueOptions? options = null)
+    {
+        _options = options ?? new CatalogueOptions();
+        if (_options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        }
+
+        _cluster = $"{_options.NamespaceLabel}, {_options.ClusterLabel}";
+        _component = _options.GroupLabel is { } group ? $"{_cluster}, {_options.ComponentLabel}, {group}" : $"{_cluster}, {_options.ComponentLabel}";
+        _window = FormatDuration(_options.RateWindow);
+        Queries = Build(null);
+    }
+
+    public CatalogueOptions Options => _options;
+
+    /// <summary>One query per signal, for every cluster the selector lets through.</summary>
+    public IReadOnlyList<SignalQuery> Queries { get; }
+
+    /// <summary>
+    /// The same queries restricted to some clusters (a backfill for clusters just added, a dry-run of one cluster). Still
+    /// one query per signal: the clusters become two regex matchers.
+    /// </summary>
+    public IReadOnlyList<SignalQuery> For(IReadOnlyCollection<ClusterRef> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(clusters);
+        if (clusters.Count == 0)
+        {
+            throw new ArgumentException("at least one cluster", nameof(clusters));
+        }
+
+        var namespaces = string.Join('|', clusters.Select(c => RegexEscape(c.Namespace)).Distinct().Order(StringComparer.Ordinal));
+        var names = string.Join('|', clusters.Select(c => RegexEscape(c.Name)).Distinct().Order(StringComparer.Ordinal));
+        return Build($"{_options.NamespaceLabel}=~{Quote(namespaces)},{_options.ClusterLabel}=~{Quote(names)}");
+    }
+
+    /// <summary>Which cluster, component and node group a result series belongs to; false when it names no cluster.</summary>
+    public bool TryKey(SignalQuery query, Series series, out SeriesKey key)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(series);
+        key = default;
+        if (series.Label(_options.NamespaceLabel) is not { Length: > 0 } ns || series.Label(_options.ClusterLabel) is not { Length: > 0 } name)
+        {
+            return false;
+        }
+
+        if (query.Scope == SignalScope.Cluster)
+        {
+            key = new SeriesKey(new ClusterRef(ns, name), null, "");
+            return true;
+        }
+
+        if (!ComponentKindNames.TryParse(series.Label(_options.ComponentLabel), out var kind))
+        {
+            return false;
+        }
+
+        var group = _options.GroupLabel is { } g ? series.Label(g) ?? "" : "";
+        key = new SeriesKey(new ClusterRef(ns, name), kind, group);
+        return true;
+    }
+
+    private SignalQuery[] Build(string? restriction)
+    {
+        string M(string metric, string matchers = "")
+        {
+            var all = string.Join(',', new[] { matchers, _options.Selector, restriction ?? "" }.Where(m => m.Length > 0));
+            return all.Length == 0 ? metric : $"{metric}{{{all}}}";
+        }
+
+        var c = _cluster;
+        var w = _window;
+        var comp = _options.ComponentLabel;
+        var ingest = $"sum by ({c}) (max by ({c}, source_id, partition) (deriv({M("source_kafka_high_watermark")}[{w}])))";
+        var lag = $"sum by ({c}) (clamp_min("
+            + $"max by ({c}, source_id, partition) ({M("source_kafka_high_watermark")})"
+            + $" - on ({c}, source_id, partition) "
+            + $"max by ({c}, source_id, partition) ({M("source_latest_message_id")}) - 1, 0))";
+        return
+        [
+            new(Signal.IngestRate, SignalScope.Cluster, ingest,
+                "Producers' rate: the growth of the Kafka high watermark that meta reads every ~30 s (a gauge, hence deriv). "
+                + "max by partition first, so a second meta instance does not count twice."),
+            new(Signal.ProcessedRate, SignalScope.Cluster,
+                $"sum by ({c}) (rate({M("stream_source_output_rows_counts")}[{w}]))",
+                "Rows the source executors emit into the dataflow: the dashboards' Source Throughput. Not masked by the metrics level."),
+            new(Signal.BusyRatio, SignalScope.Cluster,
+                $"clamp_max(max by ({c}) (sum by ({c}, fragment_id) (rate({M("stream_actor_poll_duration")}[{w}]))"
+                + $" / on ({c}, fragment_id) clamp_min(sum by ({c}, fragment_id) ({M("stream_actor_count")}), 1)) / 1e9, 1)",
+                "Busy time per actor of the busiest fragment (the dev dashboard's per-fragment busy, divided by stream_actor_count "
+                + "because actor_id is masked below the Debug metrics level): the bottleneck sets the true processing rate."),
+            new(Signal.BackpressureRatio, SignalScope.Cluster,
+                $"clamp_max(max by ({c}) (sum by ({c}, fragment_id, downstream_fragment_id) (rate({M("stream_actor_output_buffer_blocking_duration_ns")}[{w}]))"
+                + $" / ignoring (downstream_fragment_id) group_left clamp_min(sum by ({c}, fragment_id) ({M("stream_actor_count")}), 1)) / 1e9, 1)",
+                "The worst fragment edge of the dashboards' Actor Output Blocking Rate: the share of time an actor's output waits "
+                + "for a full downstream channel (< 0.3 healthy, > 0.7 saturated, per RisingWave's metrics reference)."),
+            new(Signal.CpuUtilization, SignalScope.Component,
+                $"sum by ({_component}) (rate({M("process_cpu_seconds_total", $"{comp}=~\"compute|compactor\"")}[{w}]))"
+                + $" / sum by ({_component}) ({M("process_cpu_core_num", $"{comp}=~\"compute|compactor\"")})",
+                "CPU used over the cores the processes may use (process_cpu_core_num is cgroup-aware), summed over the component's "
+                + "pods: the pod-weighted mean utilisation. The counter counts whole seconds, so the window must be a minute or more."),
+            new(Signal.BarrierLatencyP99, SignalScope.Cluster,
+                $"max by ({c}) (histogram_quantile(0.99, sum by ({c}, database_id, le) (rate({M("meta_barrier_duration_seconds_bucket")}[{w}]))))",
+                "The dashboards' Barrier Latency p99, worst database: the freshness RisingWave promises. It climbs without "
+                + "settling when the cluster is congested."),
+            new(Signal.SourceLagMessages, SignalScope.Cluster, lag,
+                "The dashboards' Kafka Consumer Lag Size summed over partitions: high watermark (meta) minus the last offset read "
+                + "(compute), both reduced to one value per partition first because they come from different pods; minus 1 "
+                + "because the high watermark is the next offset."),
+            new(Signal.SourceLagSeconds, SignalScope.Cluster,
+                $"({lag}) / clamp_min({ingest}, 1)",
+                "The lag in seconds of ingest: lag over the producers' rate (at least 1 message/s, as the simulator does). "
+                + "Assumes one row per message."),
+            new(Signal.CompactionPendingBytes, SignalScope.Cluster,
+                $"sum by ({c}) (max by ({c}, group) ({M("storage_compact_pending_bytes")}))",
+                "Bytes the LSM tree needs compacted to reach balance, over all compaction groups (meta). RisingWave's sizing "
+                + "rule divides its 10-minute mean by 4 GB per compactor core; the compaction policy averages it."),
+            new(Signal.CompactionRunningSlots, SignalScope.Cluster,
+                $"sum by ({c}) ({M("storage_compact_task_pending_parallelism", $"{comp}=\"compactor\"")})",
+                "Parallelism of the compaction tasks running on the compactors (the gauge counts running tasks despite its name); "
+                + "against 3 slots per core (compactor_max_task_multiplier) it is the compactors' slot utilisation."),
+            new(Signal.L0WriteStop, SignalScope.Cluster,
+                $"max by ({c}) ({M("storage_write_stop_compaction_groups")}) or 0 * group by ({c}) ({M("worker_num")})",
+                "1 while any compaction group has stopped writes (L0 over its limit: the shipped Write Stall alert). Meta resets "
+                + "the gauge and sets only stopped groups, so no series means no stop: 'or 0' over meta's worker_num keeps the "
+                + "signal present (a missing signal would block every scale-down)."),
+        ];
+    }
+
+    internal static string FormatDuration(TimeSpan value) =>
+        value.TotalMilliseconds % 1000 != 0 ? $"{(long)value.TotalMilliseconds}ms"
+        : value.TotalSeconds % 60 != 0 ? $"{(long)value.TotalSeconds}s"
+        : value.TotalMinutes % 60 != 0 ? $"{(long)value.TotalMinutes}m"
+        : $"{(long)value.TotalHours}h";
+
+    private static string Quote(string value)
+    {
+        var text = new StringBuilder("\"");
+        foreach (var ch in value)
+        {
+            text.Append(ch switch
+            {
+                '\\' => "\\\\",
+                '"' => "\\\"",
+                '\n' => "\\n",
+                _ => ch.ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        return text.Append('"').ToString();
+    }
+
+    // RE2 metacharacters; Kubernetes names only ever contain '.' and '-' of these, but namespaces from alerts are input.
+    private static string RegexEscape(string value)
+    {
+        var text = new StringBuilder();
+        foreach (var ch in value)
+        {
+            if (@"\.+*?()|[]{}^$".Contains(ch, StringComparison.Ordinal))
+            {
+                text.Append('\\');
+            }
+
+            text.Append(ch);
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>Where a result series belongs: a cluster, and for per-component signals its component and node group.</summary>
+internal readonly record struct SeriesKey(ClusterRef Cluster, ComponentKind? Component, string Group);

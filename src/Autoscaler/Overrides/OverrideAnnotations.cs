@@ -1,0 +1,251 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using RwAutoscaler.Policies.Model;
+using RwAutoscaler.Policies.Overrides;
+
+namespace RwAutoscaler.Autoscaler.Overrides;
+
+/// <summary>An annotation the daemon could not use: it is ignored, and a Warning event names it.</summary>
+internal sealed record OverrideProblem(string Annotation, string Value, string Message)
+{
+    public override string ToString() => $"{Annotation}: {Message} (got '{Value}')";
+}
+
+/// <summary>What the annotations of a RisingWave ask for: the engine's overrides, and dry-run (which is the daemon's).</summary>
+internal sealed record OverrideSet
+{
+    public static OverrideSet None { get; } = new();
+
+    public ScalingOverrides Engine { get; init; } = ScalingOverrides.None;
+
+    public bool DryRun { get; init; }
+
+    public DateTimeOffset? DryRunUntil { get; init; }
+
+    public ImmutableArray<OverrideProblem> Problems { get; init; } = [];
+
+    /// <summary>Dry run in force at <paramref name="now"/>.</summary>
+    public bool DryRunAt(DateTimeOffset now) => DryRun && (DryRunUntil is not { } until || until > now);
+}
+
+/// <summary>
+/// Reads the manual overrides operators put on a RisingWave resource (prefix <c>rwautoscaler.dev/</c>; docs/overrides.md
+/// has the table). Each value is <c>&lt;value&gt;</c> or <c>&lt;value&gt; until &lt;RFC 3339 time&gt;</c>. A bad value or an
+/// unknown name under the prefix is a problem (reported, ignored); the rest still applies.
+/// </summary>
+internal static class OverrideAnnotations
+{
+    public const string Prefix = "rwautoscaler.dev/";
+    public const string Paused = Prefix + "paused";
+    public const string DryRun = Prefix + "dry-run";
+
+    /// <summary>Every annotation the daemon reads, for suggestions when one is misspelt.</summary>
+    public static IReadOnlyList<string> Known { get; } =
+    [
+        Paused, DryRun,
+        Prefix + "compute-replicas", Prefix + "compute-min-replicas", Prefix + "compute-max-replicas",
+        Prefix + "compactor-replicas", Prefix + "compactor-min-replicas", Prefix + "compactor-max-replicas",
+    ];
+
+    public static OverrideSet Parse(IReadOnlyDictionary<string, string>? annotations)
+    {
+        if (annotations is null || !annotations.Keys.Any(k => k.StartsWith(Prefix, StringComparison.Ordinal)))
+        {
+            return OverrideSet.None;
+        }
+
+        var problems = ImmutableArray.CreateBuilder<OverrideProblem>();
+        PauseOverride? pause = null;
+        var dryRun = false;
+        DateTimeOffset? dryRunUntil = null;
+        var pins = ImmutableArray.CreateBuilder<PinOverride>();
+        var bounds = ImmutableArray.CreateBuilder<BoundsOverride>();
+        foreach (var (name, raw) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var value = raw.Trim();
+            switch (name)
+            {
+                case Paused:
+                    if (Flag(name, value, problems, allowBareTime: true) is { } p && p.On)
+                    {
+                        pause = new PauseOverride(p.Until);
+                    }
+
+                    break;
+                case DryRun:
+                    if (Flag(name, value, problems, allowBareTime: true) is { } d)
+                    {
+                        (dryRun, dryRunUntil) = (d.On, d.Until);
+                    }
+
+                    break;
+                default:
+                    if (!TryComponentAnnotation(name, out var kind, out var what))
+                    {
+                        var hint = Closest(name) is { } close ? $"; did you mean {close}?" : "";
+                        problems.Add(new OverrideProblem(name, raw, $"unknown annotation{hint} Known: {string.Join(", ", Known)}"));
+                        break;
+                    }
+
+                    if (Count(name, value, problems) is not { } count)
+                    {
+                        break;
+                    }
+
+                    switch (what)
+                    {
+                        case "replicas":
+                            pins.Add(new PinOverride(kind, count.Replicas, count.Until));
+                            break;
+                        case "min-replicas":
+                            bounds.Add(new BoundsOverride(kind, count.Replicas, null, count.Until));
+                            break;
+                        default:
+                            bounds.Add(new BoundsOverride(kind, null, count.Replicas, count.Until));
+                            break;
+                    }
+
+                    break;
+            }
+        }
+
+        foreach (var kind in new[] { ComponentKind.Compute, ComponentKind.Compactor })
+        {
+            var min = bounds.Where(b => b.Component == kind && b.MinReplicas is not null).Select(b => b.MinReplicas).FirstOrDefault();
+            var max = bounds.Where(b => b.Component == kind && b.MaxReplicas is not null).Select(b => b.MaxReplicas).FirstOrDefault();
+            if (min is { } lo && max is { } hi && lo > hi)
+            {
+                var n = kind.ToName();
+                problems.Add(new OverrideProblem($"{Prefix}{n}-min-replicas", lo.ToString(CultureInfo.InvariantCulture),
+                    $"must not exceed {Prefix}{n}-max-replicas ({hi}); both are ignored"));
+                bounds.RemoveAll(b => b.Component == kind);
+            }
+        }
+
+        return new OverrideSet
+        {
+            Engine = new ScalingOverrides { Pause = pause, Pins = pins.ToImmutable(), Bounds = bounds.ToImmutable() },
+            DryRun = dryRun,
+            DryRunUntil = dryRunUntil,
+            Problems = problems.ToImmutable(),
+        };
+    }
+
+    private static bool TryComponentAnnotation(string name, out ComponentKind kind, out string what)
+    {
+        var rest = name[Prefix.Length..];
+        foreach (var candidate in new[] { ComponentKind.Compute, ComponentKind.Compactor })
+        {
+            var head = candidate.ToName() + "-";
+            if (rest.StartsWith(head, StringComparison.Ordinal) && rest[head.Length..] is "replicas" or "min-replicas" or "max-replicas")
+            {
+                kind = candidate;
+                what = rest[head.Length..];
+                return true;
+            }
+        }
+
+        kind = default;
+        what = "";
+        return false;
+    }
+
+    // "true", "false", "true until <time>"; with allowBareTime a lone time means "true until <time>".
+    private static (bool On, DateTimeOffset? Until)? Flag(string name, string value, ImmutableArray<OverrideProblem>.Builder problems, bool allowBareTime)
+    {
+        var (head, until, ok) = SplitUntil(value);
+        if (!ok)
+        {
+            problems.Add(new OverrideProblem(name, value, "expected 'true', 'false', 'true until <RFC 3339 time>' or a time such as 2026-11-21T18:00:00Z"));
+            return null;
+        }
+
+        switch (head)
+        {
+            case "true" or "True":
+                return (true, until);
+            case "false" or "False" when until is null:
+                return (false, null);
+        }
+
+        if (allowBareTime && until is null && TryTime(head, out var time))
+        {
+            return (true, time);
+        }
+
+        problems.Add(new OverrideProblem(name, value, "expected 'true', 'false', 'true until <RFC 3339 time>' or a time such as 2026-11-21T18:00:00Z"));
+        return null;
+    }
+
+    private static (int Replicas, DateTimeOffset? Until)? Count(string name, string value, ImmutableArray<OverrideProblem>.Builder problems)
+    {
+        var (head, until, ok) = SplitUntil(value);
+        if (ok && int.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) && replicas <= 10_000)
+        {
+            return (replicas, until);
+        }
+
+        problems.Add(new OverrideProblem(name, value, "expected a replica count from 0 to 10000, optionally followed by 'until <RFC 3339 time>'"));
+        return null;
+    }
+
+    private static (string Head, DateTimeOffset? Until, bool Ok) SplitUntil(string value)
+    {
+        var at = value.IndexOf(" until ", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return (value, null, value.Length > 0);
+        }
+
+        var head = value[..at].Trim();
+        return TryTime(value[(at + 7)..].Trim(), out var until) && head.Length > 0 ? (head, until, true) : (head, null, false);
+    }
+
+    private static bool TryTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParseExact(
+            text,
+            ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"],
+            CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out time)
+        && (text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 19 && text[^6] is '+' or '-'));
+
+    private static string? Closest(string name)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var known in Known)
+        {
+            var distance = Distance(name, known);
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (known, distance);
+            }
+        }
+
+        return bestDistance <= 3 ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+
+        return row[b.Length];
+    }
+}

@@ -1,0 +1,110 @@
+using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Hosting.Metrics;
+using RwAutoscaler.Policies.Model;
+
+namespace RwAutoscaler.Autoscaler.Telemetry;
+
+/// <summary>The daemon's own metrics at <c>/metrics</c> (prefix <c>rwautoscaler_</c>), checked by <c>promtool check metrics</c>.</summary>
+internal sealed class DaemonMetrics
+{
+    private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    public DaemonMetrics(MetricRegistry? registry = null)
+    {
+        Registry = registry ?? new MetricRegistry();
+        Decisions = Registry.Counter("rwautoscaler_decisions_total",
+            "Decisions that change replicas, by outcome: scaled, dry_run, skipped (operator paused), superseded, failed.",
+            "namespace", "name", "component", "direction", "outcome");
+        Evaluations = Registry.Counter("rwautoscaler_evaluations_total", "Evaluations of a cluster, by what triggered them.", "trigger");
+        DesiredReplicas = Registry.Gauge("rwautoscaler_desired_replicas", "Replicas the last decision wants.", "namespace", "name", "component");
+        CurrentReplicas = Registry.Gauge("rwautoscaler_current_replicas", "Replicas the RisingWave asks for now.", "namespace", "name", "component");
+        RunningReplicas = Registry.Gauge("rwautoscaler_running_replicas", "Replicas running (ready) now.", "namespace", "name", "component");
+        MetricsAvailable = Registry.Gauge("rwautoscaler_metrics_available", "1 when the signals the policies need could be read.", "namespace", "name");
+        EvaluationSeconds = Registry.Histogram("rwautoscaler_evaluation_duration_seconds", "Time to evaluate one cluster (observe, decide, act, report).", SecondsBuckets);
+        TickSeconds = Registry.Histogram("rwautoscaler_batch_duration_seconds", "Time to fetch the signals and evaluate every cluster of a batch.", SecondsBuckets);
+        AlertToPatchSeconds = Registry.Histogram("rwautoscaler_alert_to_patch_seconds", "From an alert arriving at the webhook to the replica change being written.", SecondsBuckets);
+        Queries = Registry.Counter("rwautoscaler_prometheus_queries_total", "PromQL queries sent, by signal.", "signal");
+        QueryErrors = Registry.Counter("rwautoscaler_prometheus_query_errors_total", "PromQL queries that failed, by signal.", "signal");
+        QueryWarnings = Registry.Counter("rwautoscaler_prometheus_query_warnings_total", "PromQL answers that carried warnings (possibly partial), by signal.", "signal");
+        QuerySeconds = Registry.Histogram("rwautoscaler_prometheus_query_duration_seconds", "PromQL query latency.", SecondsBuckets);
+        QueueDepth = Registry.Gauge("rwautoscaler_queue_depth", "Clusters due for evaluation and waiting for a worker.");
+        QueueScheduled = Registry.Gauge("rwautoscaler_queue_scheduled", "Clusters waiting for their next tick or retry.");
+        Alerts = Registry.Counter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, unknown_cluster, resolved, unlabelled.", "result");
+        WebhookRequests = Registry.Counter("rwautoscaler_webhook_requests_total", "Webhook requests by HTTP status code.", "code");
+        Events = Registry.Counter("rwautoscaler_events_total", "Kubernetes events published, by reason.", "reason");
+        Leader = Registry.Gauge("rwautoscaler_leader", "1 while this replica holds the lease and acts.");
+        Clusters = Registry.Gauge("rwautoscaler_clusters", "RisingWaveAutoscalers known to the daemon.");
+    }
+
+    public MetricRegistry Registry { get; }
+
+    public Counter Decisions { get; }
+
+    public Counter Evaluations { get; }
+
+    public Gauge DesiredReplicas { get; }
+
+    public Gauge CurrentReplicas { get; }
+
+    public Gauge RunningReplicas { get; }
+
+    public Gauge MetricsAvailable { get; }
+
+    public Histogram EvaluationSeconds { get; }
+
+    public Histogram TickSeconds { get; }
+
+    public Histogram AlertToPatchSeconds { get; }
+
+    public Counter Queries { get; }
+
+    public Counter QueryErrors { get; }
+
+    public Counter QueryWarnings { get; }
+
+    public Histogram QuerySeconds { get; }
+
+    public Gauge QueueDepth { get; }
+
+    public Gauge QueueScheduled { get; }
+
+    public Counter Alerts { get; }
+
+    public Counter WebhookRequests { get; }
+
+    public Counter Events { get; }
+
+    public Gauge Leader { get; }
+
+    public Gauge Clusters { get; }
+
+    public void Observe(SignalFetch fetch)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        var signal = fetch.Signal.ToName();
+        Queries.Inc(1, signal);
+        QuerySeconds.Observe(fetch.Duration.TotalSeconds);
+        if (!fetch.Ok)
+        {
+            QueryErrors.Inc(1, signal);
+        }
+
+        if (fetch.Warnings.Count > 0)
+        {
+            QueryWarnings.Inc(1, signal);
+        }
+    }
+
+    /// <summary>Drops the per-cluster series of a cluster that is gone.</summary>
+    public void Forget(ClusterRef cluster)
+    {
+        foreach (var kind in new[] { ComponentKind.Compute, ComponentKind.Compactor })
+        {
+            DesiredReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
+            CurrentReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
+            RunningReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
+        }
+
+        MetricsAvailable.Remove(cluster.Namespace, cluster.Name);
+    }
+}

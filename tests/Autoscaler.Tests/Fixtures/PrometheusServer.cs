@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using RwAutoscaler.TestKit;
+
+namespace RwAutoscaler.Autoscaler.Tests.Fixtures;
+
+/// <summary>One scrape target: a path on an exporter and the labels Prometheus attaches (what service discovery would).</summary>
+internal sealed record ScrapeTarget(Uri Exporter, string Path, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>
+/// A real Prometheus (the Debian package) on 127.0.0.1 with a temporary config and data directory. Missing binary:
+/// under CI=true the test fails; elsewhere <see cref="StartAsync"/> returns null and the test says it did not run.
+/// </summary>
+internal sealed class PrometheusServer : IAsyncDisposable
+{
+    private readonly string _directory;
+    private readonly string _binary;
+    private readonly IReadOnlyList<ScrapeTarget> _targets;
+    private readonly TimeSpan _scrapeInterval;
+    private Process? _process;
+    private readonly StringBuilder _log = new();
+
+    private PrometheusServer(string binary, IReadOnlyList<ScrapeTarget> targets, TimeSpan scrapeInterval)
+    {
+        _binary = binary;
+        _targets = targets;
+        _scrapeInterval = scrapeInterval;
+        _directory = Directory.CreateTempSubdirectory("rwautoscaler-prom-").FullName;
+        Port = PortFinder.Free();
+    }
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}/");
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<PrometheusServer?> StartAsync(IReadOnlyList<ScrapeTarget> targets, TimeSpan? scrapeInterval = null)
+    {
+        var binary = ExternalTool.Require("prometheus", "install the Debian package 'prometheus' (apt-get install -y prometheus)");
+        if (binary is null)
+        {
+            return null;
+        }
+
+        var server = new PrometheusServer(binary, targets, scrapeInterval ?? TimeSpan.FromSeconds(1));
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>(Re)starts the process on the same port and data directory (after <see cref="StopAsync"/>).</summary>
+    public async Task StartAgainAsync()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "prometheus.yml"), Config());
+        var info = new ProcessStartInfo(_binary)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            $"--config.file={Path.Combine(_directory, "prometheus.yml")}",
+            $"--storage.tsdb.path={Path.Combine(_directory, "data")}",
+            $"--web.listen-address=127.0.0.1:{Port}",
+            "--storage.tsdb.retention.time=2h",
+            "--log.level=warn",
+        })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("could not start prometheus");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"prometheus exited with {_process.ExitCode}: {Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Address, "-/ready"));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException)
+            {
+                // not answering yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"prometheus did not become ready in 30 s: {Log}");
+    }
+
+    /// <summary>Kills the process: the daemon now finds nobody listening.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Waits until every target has been scraped successfully at least <paramref name="scrapes"/> times since now.</summary>
+    public async Task WaitForScrapesAsync(int scrapes = 2)
+    {
+        await Task.Delay(_scrapeInterval * scrapes + TimeSpan.FromMilliseconds(500));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held open; the temp directory is cleaned by the OS
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private string Config()
+    {
+        var seconds = $"{(int)_scrapeInterval.TotalMilliseconds}ms";
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"global:\n  scrape_interval: {seconds}\n  scrape_timeout: {seconds}\n  evaluation_interval: {seconds}");
+        text.AppendLine("scrape_configs:\n- job_name: risingwave\n  static_configs:");
+        foreach (var target in _targets)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  - targets: [\"{target.Exporter.Authority}\"]");
+            text.AppendLine("    labels:");
+            text.AppendLine(CultureInfo.InvariantCulture, $"      __metrics_path__: \"{target.Path}\"");
+            foreach (var (name, value) in target.Labels)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"      {name}: \"{value}\"");
+            }
+        }
+
+        return text.ToString();
+    }
+}
+
+internal static class PortFinder
+{
+    public static int Free()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
