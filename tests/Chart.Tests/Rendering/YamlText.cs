@@ -96,7 +96,7 @@ internal static partial class YamlText
             return JsonValue.Create(double.Parse(value, CultureInfo.InvariantCulture));
         }
 
-        if (value.StartsWith("0x", StringComparison.Ordinal) || value.StartsWith("0o", StringComparison.Ordinal) || value.StartsWith('.'))
+        if (Special().IsMatch(value))
         {
             throw new FormatException($"{source}:{scalar.Start.Line}: '{value}' is outside what we allow in manifests: quote it or write a decimal");
         }
@@ -194,6 +194,9 @@ internal static partial class YamlText
 
     [GeneratedRegex("^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?$")]
     private static partial Regex Sexagesimal();
+
+    [GeneratedRegex("^(0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$")]
+    private static partial Regex Special();
 
     [GeneratedRegex("^[-+]?[0-9]+$")]
     private static partial Regex Integer();

@@ -10,7 +10,7 @@ internal static class Repository
     public static string ChartDirectory => PathOf("charts/risingwave-autoscaler");
 
     /// <summary>The build configuration this test assembly was built with (Debug or Release), for the executables.</summary>
-    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     private static string FindRoot()
     {
