@@ -31,6 +31,11 @@ internal sealed class ClusterFlow
 
     public required string DaemonOutput { get; init; }
 
+    /// <summary>What the daemon's and the operator's /metrics served at the end of the flow.</summary>
+    public required string DaemonMetrics { get; init; }
+
+    public required string OperatorMetrics { get; init; }
+
     public required string OperatorOutput { get; init; }
 
     private static readonly Lazy<Task<ClusterFlow>> Recorded = new(RunAsync);
@@ -70,7 +75,8 @@ internal sealed class ClusterFlow
             var kubeconfig = server.WriteKubeconfig(Path.Combine(work.FullName, "kubeconfig"), ReleaseNamespace);
             var tokenFile = Path.Combine(work.FullName, "webhook-token");
             await File.WriteAllTextAsync(tokenFile, "s3cret");
-            var operatorArgs = new[] { "--kubeconfig", kubeconfig, "--listen", "http://127.0.0.1:0", "--leader-elect", "true", "--lease-namespace", ReleaseNamespace, "--resync-seconds", "600" };
+            var operatorPort = FreePort();
+            var operatorArgs = new[] { "--kubeconfig", kubeconfig, "--listen", $"http://127.0.0.1:{operatorPort}", "--leader-elect", "true", "--lease-namespace", ReleaseNamespace, "--resync-seconds", "600" };
             var daemonArgs = new[]
             {
                 "run", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:0", "--prometheus-url", prometheus.Address.ToString(), "--leader-elect=true",
@@ -168,6 +174,10 @@ internal sealed class ClusterFlow
             prometheus.Down = false;
 
             conflicts.ForEach(c => c.Dispose());
+            using var http = new HttpClient();
+            var daemonAddress = System.Text.RegularExpressions.Regex.Match(daemon1.Output, "listening on (http://127.0.0.1:[0-9]+/)").Groups[1].Value;
+            var daemonMetrics = await http.GetStringAsync(new Uri(new Uri(daemonAddress), "metrics"));
+            var operatorMetrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{operatorPort}/metrics"));
             foreach (var process in new[] { daemon1, daemon2, op })
             {
                 var code = await process.StopAsync(TimeSpan.FromSeconds(15));
@@ -184,12 +194,21 @@ internal sealed class ClusterFlow
                 DaemonCalls = requests.Where(r => r.UserAgent.StartsWith("rwautoscaler-kube", StringComparison.Ordinal)).Select(ApiCall.From).ToList(),
                 DaemonOutput = daemon1.Output + daemon2.Output,
                 OperatorOutput = op.Output,
+                DaemonMetrics = daemonMetrics,
+                OperatorMetrics = operatorMetrics,
             };
         }
         finally
         {
             work.Delete(recursive: true);
         }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15).Select(l => l.Length > 300 ? l[..300] : l));
