@@ -59,6 +59,12 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         Assert.Contains("rwautoscaler_operator_leader 1", metrics, StringComparison.Ordinal);
         Assert.Contains("rwautoscaler_operator_reconcile_time_seconds_count", metrics, StringComparison.Ordinal);
         Assert.Contains("rwautoscaler_operator_api_writes_total{verb=\"create\",resource=\"statefulsets\"} 2", metrics, StringComparison.Ordinal);
+        if (ExternalTool.Require("promtool", "install the Debian package prometheus") is { } promtool)
+        {
+            var check = await ExternalTool.RunAsync(promtool, ["check", "metrics"], stdin: metrics);
+            Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
+        }
+
         var lines = op.Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["MessageTemplate"]));

@@ -256,6 +256,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         var live = await deployments.GetAsync("default", "risingwave-compactor");
         live["spec"]!["replicas"] = 7;
         live["metadata"]!["labels"]!["team"] = "streaming";
+        var config = fx.Server.GetObject(ResourceType.ConfigMaps, "default", "risingwave-default-config")!;
+        live["metadata"]!["ownerReferences"]!.AsArray().Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = "risingwave-default-config", ["uid"] = config.GetUid() });
         await deployments.ReplaceAsync(live);
 
         // One write puts the Deployment back; the status (which saw 7 running) is the only other write.
@@ -266,6 +268,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var repaired = fx.Server.GetObject(ResourceType.Deployments, "default", "risingwave-compactor")!;
         Assert.Equal(1, (int)repaired["spec"]!["replicas"]!);
         Assert.Equal("streaming", (string?)repaired["metadata"]!["labels"]!["team"]);
+        Assert.Equal(["RisingWave", "ConfigMap"], repaired["metadata"]!["ownerReferences"]!.AsArray().Select(r => (string?)r!["kind"]));
         await fx.ConvergeAsync(key);
     }
 
