@@ -18,7 +18,9 @@ for (const [index, obj] of input.entries()) {
   }
   let Model;
   try {
-    Model = (await import(`kubernetes-models/${apiVersion}/${kind}`))[kind];
+    // Prometheus-operator kinds (ServiceMonitor, PrometheusRule, AlertmanagerConfig) come from its own package.
+    const pkg = apiVersion.startsWith("monitoring.coreos.com/") ? "@kubernetes-models/prometheus-operator" : "kubernetes-models";
+    Model = (await import(`${pkg}/${apiVersion}/${kind}`))[kind];
   } catch (e) {
     console.error(`kubernetes-models has no ${apiVersion} ${kind}: ${e.message}`);
     process.exit(2);

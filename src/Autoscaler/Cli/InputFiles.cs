@@ -86,4 +86,24 @@ internal static class InputFiles
             ? time
             : throw new CliError($"{option}: expected a time such as 2026-11-21T10:00:00Z, got '{text}'");
     }
+
+    /// <summary>An RFC 3339 time, <c>now</c>, or <c>now-DURATION</c> such as <c>now-24h</c>.</summary>
+    public static DateTimeOffset TimeOrRelative(string text, string option, DateTimeOffset now)
+    {
+        if (text == "now")
+        {
+            return now;
+        }
+
+        if (text.StartsWith("now-", StringComparison.Ordinal))
+        {
+            return Durations.TryParse(text[4..], out var ago)
+                ? now - ago
+                : throw new CliError($"{option}: expected now-DURATION such as now-24h, got '{text}'");
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new CliError($"{option}: expected a time such as 2026-11-21T10:00:00Z, now or now-24h, got '{text}'");
+    }
 }

@@ -9,9 +9,10 @@ namespace RwAutoscaler.Autoscaler.Commands;
 /// <summary><c>autoscaler dry-run</c>: what a policy would have done on a cluster's recorded past.</summary>
 internal static class DryRunCommand
 {
-    public static Command Create(CliContext cli)
+    public static Command Create(CliContext cli, TimeProvider time)
     {
-        var recording = new Option<FileInfo>("--recording") { Description = "A recording made by 'autoscaler record'", Required = true };
+        var recording = new Option<FileInfo?>("--recording") { Description = "A recording made by 'autoscaler record' (or give --prometheus and a range)" };
+        var range = new RangeFlags();
         var policy = new Option<FileInfo>("--policy") { Description = "The policy spec to replay (YAML or JSON)", Required = true };
         var compare = new Option<FileInfo[]>("--compare") { Description = "More policy specs to replay side by side", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print every figure and decision as JSON" };
@@ -20,11 +21,19 @@ internal static class DryRunCommand
         {
             recording, policy, compare, json,
         };
-        command.SetAction(result => cli.Run(() =>
+        range.AddTo(command);
+        command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
         {
-            var recorded = Load(result.GetValue(recording)!);
+            var file = result.GetValue(recording);
+            if (file is null == !range.Given(result))
+            {
+                throw new CliError("give either --recording FILE or --prometheus URL with --cluster and --start (not both)");
+            }
+
+            // Policies first: a bad policy file should not wait for a long fetch from Prometheus.
             var files = new[] { result.GetValue(policy)! }.Concat(result.GetValue(compare) ?? []).ToList();
             var specs = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f))).ToList();
+            var recorded = file is not null ? Load(file) : await range.RecordAsync(result, cli, time, quiet: result.GetValue(json), cancellationToken);
             var results = Replay(cli, recorded, specs, quiet: result.GetValue(json));
             if (result.GetValue(json))
             {

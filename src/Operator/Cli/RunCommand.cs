@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RwAutoscaler.Kube.Config;
 using RwAutoscaler.Operator.Hosting;
 using Serilog.Events;
 
@@ -9,12 +10,11 @@ internal static class RunCommand
 {
     public static void Configure(RootCommand root)
     {
-        var server = new Option<string?>("--server") { Description = "API server URL; without it the in-cluster service account is used" };
-        var tokenFile = new Option<string?>("--token-file") { Description = "File holding the bearer token (re-read every minute)" };
-        var insecure = new Option<bool>("--insecure-skip-tls-verify") { Description = "Do not check the API server's certificate" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file; default: KUBECONFIG, ~/.kube/config, else the in-cluster service account" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context; default: its current-context" };
         var listen = new Option<string>("--listen") { Description = "URL for /healthz, /readyz and /metrics", DefaultValueFactory = _ => "http://0.0.0.0:8080" };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Run only while holding the leader lease", DefaultValueFactory = _ => true };
-        var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the lease (default: POD_NAMESPACE, else the service account's, else default)" };
+        var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the lease (default: POD_NAMESPACE, else the kubeconfig's namespace)" };
         var leaseName = new Option<string>("--lease-name") { Description = "Name of the lease", DefaultValueFactory = _ => "rw-operator" };
         var workers = new Option<int>("--workers") { Description = "RisingWaves reconciled at once", DefaultValueFactory = _ => 4 };
         var resync = new Option<int>("--resync-seconds") { Description = "Reconcile every RisingWave at least this often", DefaultValueFactory = _ => 600 };
@@ -34,7 +34,7 @@ internal static class RunCommand
             }
         });
 
-        foreach (var option in new Option[] { server, tokenFile, insecure, listen, leaderElect, leaseNamespace, leaseName, workers, resync, logLevel })
+        foreach (var option in new Option[] { kubeconfig, context, listen, leaderElect, leaseNamespace, leaseName, workers, resync, logLevel })
         {
             root.Options.Add(option);
         }
@@ -44,7 +44,9 @@ internal static class RunCommand
             OperatorSettings settings;
             try
             {
-                var kube = KubeConnection.Resolve(result.GetValue(server), result.GetValue(tokenFile), result.GetValue(insecure));
+                var kube = result.GetValue(kubeconfig) is { } path
+                    ? KubeConfigLoader.Load(path, result.GetValue(context))
+                    : KubeConfigLoader.LoadDefault(result.GetValue(context));
                 settings = new OperatorSettings
                 {
                     Kube = kube,
@@ -57,7 +59,7 @@ internal static class RunCommand
                     LogLevel = result.GetValue(logLevel),
                 };
             }
-            catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"rw-operator: {e.Message}");
                 return 2;

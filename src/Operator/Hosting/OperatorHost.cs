@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RwAutoscaler.Hosting.Logging;
 using RwAutoscaler.Hosting.Metrics;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.LeaderElection;
 using RwAutoscaler.Operator.Reconciliation;
 using RwAutoscaler.Operator.Runtime;
@@ -15,6 +16,9 @@ namespace RwAutoscaler.Operator.Hosting;
 /// <summary>The operator process: JSON logs, the controller (under leader election), /healthz, /readyz, /metrics.</summary>
 internal static class OperatorHost
 {
+    /// <summary>reportingController of the events this operator records.</summary>
+    public const string ReportingController = "rwautoscaler.dev/rw-operator";
+
     public static WebApplication Build(OperatorSettings settings, TextWriter? logOutput = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -31,17 +35,15 @@ internal static class OperatorHost
         }));
         builder.Services.AddSingleton(services => new OperatorCaches(services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<ILoggerFactory>()));
         var identity = LeaderElectionConfig.DefaultIdentity();
-        builder.Services.AddSingleton<IEventRecorder>(services => new EventRecorder(
+        builder.Services.AddSingleton(services => new EventRecorder(
             services.GetRequiredService<KubernetesClient>(),
-            identity,
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<ILogger<EventRecorder>>(),
-            services.GetRequiredService<OperatorMetrics>()));
+            new EventRecorderOptions { ReportingController = ReportingController, ReportingInstance = identity, TimeProvider = services.GetRequiredService<TimeProvider>() },
+            services.GetRequiredService<ILogger<EventRecorder>>()));
         builder.Services.AddSingleton(services => new RisingWaveReconciler(new ReconcilerServices(
             services.GetRequiredService<KubernetesClient>(),
             services.GetRequiredService<OperatorCaches>(),
             new ObjectSync(services.GetRequiredService<KubernetesClient>(), services.GetRequiredService<OperatorCaches>(), services.GetRequiredService<OperatorMetrics>()),
-            services.GetRequiredService<IEventRecorder>(),
+            services.GetRequiredService<EventRecorder>(),
             services.GetRequiredService<OperatorMetrics>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<RisingWaveReconciler>>(),
@@ -53,6 +55,8 @@ internal static class OperatorHost
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<ILogger<RisingWaveController>>(),
             new ControllerOptions { Workers = settings.Workers, ResyncPeriod = settings.ResyncPeriod }));
+        builder.Services.AddSingleton<ILeaderOnlyService, ControllerService>();
+        builder.Services.AddSingleton<ILeaderOnlyService, EventService>();
         if (settings.LeaderElection)
         {
             builder.Services.AddSingleton(services => new LeaderElector(
@@ -60,19 +64,18 @@ internal static class OperatorHost
                 new LeaderElectionConfig { Identity = identity },
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<LeaderElector>>()));
+            builder.Services.AddHostedService<LeaderElectionService>();
         }
-
-        builder.Services.AddSingleton(services => new OperatorService(
-            services.GetRequiredService<RisingWaveController>(),
-            services.GetService<LeaderElector>(),
-            services.GetRequiredService<OperatorMetrics>(),
-            services.GetRequiredService<IHostApplicationLifetime>(),
-            services.GetRequiredService<ILogger<OperatorService>>()));
-        builder.Services.AddHostedService(services => services.GetRequiredService<OperatorService>());
+        else
+        {
+            builder.Services.AddHostedService<UnelectedService>();
+        }
 
         var app = builder.Build();
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", (OperatorService service) => service.Ready ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+        // Ready once the caches are synced, or while waiting for the lease as a standby.
+        app.MapGet("/readyz", (RisingWaveController controller, OperatorMetrics metrics) =>
+            controller.Synced || (settings.LeaderElection && metrics.Leader.Value() == 0) ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
         app.MapMetrics(app.Services.GetRequiredService<MetricRegistry>());
         return app;
     }

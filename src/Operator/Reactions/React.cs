@@ -20,8 +20,6 @@ internal static class React
 
     public static Reaction Join(params Reaction[] reactions) => new JoinReaction(reactions);
 
-    public static Reaction Join(IEnumerable<Reaction> reactions) => new JoinReaction([.. reactions]);
-
     /// <summary>Join with every member started at once.</summary>
     public static Reaction ParallelJoin(IEnumerable<Reaction> reactions) => new JoinReaction([.. reactions.Select(Parallel)]);
 

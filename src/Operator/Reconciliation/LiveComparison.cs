@@ -23,10 +23,20 @@ internal static class LiveComparison
     public static bool IsUpToDate(JsonObject desired, string desiredHash, JsonObject live)
     {
         ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(desired);
         var annotations = live["metadata"]?["annotations"] as JsonObject;
-        return annotations?[RisingWaveLabels.DesiredHashAnnotation] is JsonValue hash
-            && hash.TryGetValue<string>(out var text) && text == desiredHash
-            && Contains(live, desired, quantities: false);
+        if (annotations?[RisingWaveLabels.DesiredHashAnnotation] is not JsonValue hash || !hash.TryGetValue<string>(out var text) || text != desiredHash)
+        {
+            return false;
+        }
+
+        // Owner references are a set others may add to: ours must be among them, in any position.
+        var wanted = (JsonObject)desired.DeepClone();
+        var references = wanted["metadata"]?["ownerReferences"] as JsonArray;
+        (wanted["metadata"] as JsonObject)?.Remove("ownerReferences");
+        var liveReferences = live["metadata"]?["ownerReferences"] as JsonArray;
+        return Contains(live, wanted, quantities: false)
+            && (references ?? []).All(r => liveReferences?.Any(l => Contains(l, r, quantities: false)) == true);
     }
 
     /// <summary>Whether <paramref name="actual"/> holds every field of <paramref name="expected"/> with the same value.</summary>

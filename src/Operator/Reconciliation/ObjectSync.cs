@@ -106,8 +106,8 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
     }
 
     /// <summary>
-    /// The live object with our labels, annotations, owner references and content; labels and annotations
-    /// others added are kept, status and server-set metadata are left as they are.
+    /// The live object with our labels, annotations, owner reference and content; labels, annotations and
+    /// owner references others added are kept, status and server-set metadata are left as they are.
     /// </summary>
     private static JsonObject Merge(JsonObject live, JsonObject desired)
     {
@@ -125,7 +125,12 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
             meta[field] = map;
         }
 
-        meta["ownerReferences"] = wanted["ownerReferences"]?.DeepClone();
+        // Our controller reference, and whatever non-controller owners others added.
+        var ours = ((JsonArray)wanted["ownerReferences"]!).OfType<JsonObject>().ToList();
+        var others = (meta["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .Where(r => ours.All(o => (string?)o["uid"] != (string?)r["uid"]) && !(r["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController))
+            .ToList() ?? [];
+        meta["ownerReferences"] = new JsonArray([.. ours.Concat(others).Select(r => (JsonNode)r.DeepClone())]);
         foreach (var (key, value) in desired)
         {
             if (key is not ("apiVersion" or "kind" or "metadata" or "status"))

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Operator.Runtime;
 
 namespace RwAutoscaler.Operator.Reconciliation;

@@ -252,9 +252,18 @@ internal sealed class RisingWaveWorkflow(ReconcileRun run)
         }
 
         Services.Caches.RisingWaves.Remember(written, stamp);
+        var regarding = new ObjectReference
+        {
+            ApiVersion = RisingWaveResource.Type.ApiVersion,
+            Kind = RisingWaveResource.Type.Kind,
+            Namespace = run.Namespace,
+            Name = run.Name,
+            Uid = run.Uid,
+            ResourceVersion = written.Metadata.ResourceVersion,
+        };
         foreach (var change in StatusBuilder.Transitions(current.Status?.Conditions, status.Conditions))
         {
-            await Services.Events.RecordAsync(written, change.Type, change.Reason, "Reconcile", change.Note, cancellationToken);
+            Services.Events.Record(regarding, change.Type, change.Reason, "Reconcile", change.Note);
         }
 
         return ReactionResult.Next;

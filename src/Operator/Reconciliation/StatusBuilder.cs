@@ -1,6 +1,5 @@
 using RwAutoscaler.Kube.Models;
 using RwAutoscaler.Operator.Resources;
-using RwAutoscaler.Operator.Runtime;
 
 namespace RwAutoscaler.Operator.Reconciliation;
 
@@ -14,7 +13,7 @@ internal static class ConditionTypes
 }
 
 /// <summary>An event to record because a condition changed.</summary>
-internal sealed record ConditionEvent(EventType Type, string Reason, string Note);
+internal sealed record ConditionEvent(string Type, string Reason, string Note);
 
 /// <summary>
 /// The status a reconcile is building, starting from the one it read. Conditions follow
@@ -73,28 +72,28 @@ internal sealed class StatusBuilder(RisingWaveStatus? observed, TimeProvider tim
         var runningAfter = Find(after, ConditionTypes.Running);
         if (runningAfter?.Status == "True" && runningBefore?.Status != "True")
         {
-            yield return new(EventType.Normal, "Running", "All components are ready");
+            yield return new("Normal", "Running", "All components are ready");
         }
         else if (runningAfter?.Status == "False" && runningBefore?.Status == "True")
         {
-            yield return new(EventType.Warning, "Unhealthy", runningAfter.Message ?? "Running is False");
+            yield return new("Warning", "Unhealthy", runningAfter.Message ?? "Running is False");
         }
 
         var upgradingBefore = Find(before, ConditionTypes.Upgrading);
         var upgradingAfter = Find(after, ConditionTypes.Upgrading);
         if (upgradingAfter?.Status == "True" && upgradingBefore?.Status != "True")
         {
-            yield return new(EventType.Normal, "Upgrading", upgradingAfter.Message ?? "Rolling out a new generation");
+            yield return new("Normal", "Upgrading", upgradingAfter.Message ?? "Rolling out a new generation");
         }
         else if (upgradingAfter?.Status == "False" && upgradingBefore?.Status == "True")
         {
-            yield return new(EventType.Normal, "Upgraded", upgradingAfter.Message ?? "Rolled out");
+            yield return new("Normal", "Upgraded", upgradingAfter.Message ?? "Rolled out");
         }
 
         var failedAfter = Find(after, ConditionTypes.Failed);
         if (failedAfter?.Status == "True" && (Find(before, ConditionTypes.Failed) is not { Status: "True" } failedBefore || failedBefore.Message != failedAfter.Message))
         {
-            yield return new(EventType.Warning, failedAfter.Reason ?? "Failed", failedAfter.Message ?? "");
+            yield return new("Warning", failedAfter.Reason ?? "Failed", failedAfter.Message ?? "");
         }
     }
 }

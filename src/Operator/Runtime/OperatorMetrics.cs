@@ -13,9 +13,10 @@ internal sealed class OperatorMetrics
         Errors = registry.Counter("rwautoscaler_operator_reconcile_errors_total", "Reconciles that failed and were requeued with backoff.");
         Duration = registry.Histogram("rwautoscaler_operator_reconcile_time_seconds", "Time to reconcile one RisingWave.",
             [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
-        Writes = registry.Counter("rwautoscaler_operator_api_writes_total", "Writes sent to the API server, by verb and resource.", "verb", "resource");
+        Writes = registry.Counter("rwautoscaler_operator_api_writes_total", "Writes of objects and status sent to the API server, by verb and resource (events not included).", "verb", "resource");
         QueueDepth = registry.Gauge("rwautoscaler_operator_workqueue_depth", "RisingWave keys waiting to be reconciled.");
         Leader = registry.Gauge("rwautoscaler_operator_leader", "1 while this instance holds the leader lease.");
+        Leader.Set(0);
         RisingWaves = registry.Gauge("rwautoscaler_operator_risingwaves", "RisingWave resources in the cache.");
     }
 

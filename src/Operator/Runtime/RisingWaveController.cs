@@ -27,6 +27,7 @@ internal sealed class RisingWaveController(
     ControllerOptions options)
 {
     private volatile bool synced;
+    private WorkQueue<RisingWaveKey>? current;
 
     /// <summary>The caches have listed everything once.</summary>
     public bool Synced => synced;
@@ -34,6 +35,7 @@ internal sealed class RisingWaveController(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var queue = new WorkQueue<RisingWaveKey>(time);
+        current = queue;
         void Enqueue(RisingWaveKey key)
         {
             queue.Add(key);
@@ -58,6 +60,7 @@ internal sealed class RisingWaveController(
         {
             caches.Changed -= Enqueue;
             synced = false;
+            current = null;
         }
     }
 
@@ -98,15 +101,31 @@ internal sealed class RisingWaveController(
         }
     }
 
+    /// <summary>Queues every RisingWave now, as the periodic resync does.</summary>
+    public void Resync()
+    {
+        if (current is { } queue)
+        {
+            Resync(queue);
+        }
+    }
+
+    private void Resync(WorkQueue<RisingWaveKey> queue)
+    {
+        foreach (var rw in caches.RisingWaves.List())
+        {
+            queue.Add(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
+        }
+
+        metrics.QueueDepth.Set(queue.Depth);
+    }
+
     private async Task ResyncAsync(WorkQueue<RisingWaveKey> queue, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(options.ResyncPeriod, time, cancellationToken);
-            foreach (var rw in caches.RisingWaves.List())
-            {
-                queue.Add(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
-            }
+            Resync(queue);
         }
     }
 }

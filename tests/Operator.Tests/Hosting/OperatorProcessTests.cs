@@ -47,6 +47,9 @@ public sealed class OperatorProcessTests : IAsyncLifetime
                 && s.ComponentReplicas!.Compute!.Running == 3 && LifecycleTests.Condition(s, "Upgrading")?.Status == "False",
             "the compute group to run 3 replicas");
 
+        await RunningOperator.EventuallyAsync(() => Task.FromResult(server.ListObjects(ResourceType.Events, "default").Any(e =>
+            (string?)e["reason"] == "Upgraded" && (string?)e["reportingController"] == "rwautoscaler.dev/rw-operator" && (string?)e["regarding"]!["name"] == "risingwave")),
+            "the Upgraded event");
         var lease = await client.Resource<Lease>().GetAsync("default", "rw-operator");
         Assert.False(string.IsNullOrEmpty(lease.Spec!.HolderIdentity));
         Assert.Equal("ok", await op.Http.GetStringAsync("/healthz"));
@@ -56,6 +59,12 @@ public sealed class OperatorProcessTests : IAsyncLifetime
         Assert.Contains("rwautoscaler_operator_leader 1", metrics, StringComparison.Ordinal);
         Assert.Contains("rwautoscaler_operator_reconcile_time_seconds_count", metrics, StringComparison.Ordinal);
         Assert.Contains("rwautoscaler_operator_api_writes_total{verb=\"create\",resource=\"statefulsets\"} 2", metrics, StringComparison.Ordinal);
+        if (ExternalTool.Require("promtool", "install the Debian package prometheus") is { } promtool)
+        {
+            var check = await ExternalTool.RunAsync(promtool, ["check", "metrics"], stdin: metrics);
+            Assert.True(check.ExitCode == 0, check.StandardOutput + check.StandardError);
+        }
+
         var lines = op.Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["MessageTemplate"]));

@@ -24,6 +24,7 @@ public sealed class InvalidSpecTests : IAsyncLifetime
         { "negative replicas", """[{"op":"replace","path":"/spec/components/compactor/nodeGroups/0/replicas","value":-2}]""", "spec.components.compactor.nodeGroups[0].replicas: Invalid value: -2: must be greater than or equal to 0" },
         { "two groups with one name", """[{"op":"add","path":"/spec/components/frontend/nodeGroups/-","value":{"name":"","replicas":1}}]""", "spec.components.frontend.nodeGroups[1].name: Duplicate value: \"\"" },
         { "missing image", """[{"op":"remove","path":"/spec/image"}]""", "spec.image: Required value" },
+        { "two meta replicas on a memory meta store", """[{"op":"replace","path":"/spec/components/meta/nodeGroups/0/replicas","value":2}]""", "spec.components.meta.nodeGroups: Invalid value: 2: a memory meta store allows at most 1 meta replica" },
         { "unparsable quantity", """[{"op":"replace","path":"/spec/components/compute/nodeGroups/0/template/spec/resources/limits/cpu","value":"eight"}]""", "spec.components.compute.nodeGroups[0].template.spec.resources.limits.cpu: Invalid value: \"eight\"" },
     };
 
@@ -46,7 +47,7 @@ public sealed class InvalidSpecTests : IAsyncLifetime
         Assert.Contains(expected, failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, status.ObservedGeneration);
         Assert.Equal("True", LifecycleTests.Condition(status, "Running")?.Status);
-        var warning = Assert.Single(fx.Events.Recorded, e => e.Type == EventType.Warning);
+        var warning = Assert.Single(fx.Events.Recorded, e => e.Type == "Warning");
         Assert.Equal("InvalidSpec", warning.Reason);
         Assert.Contains(expected, warning.Note, StringComparison.Ordinal);
         var stored = Assert.Single(fx.Server.ListObjects(ResourceType.Events, "default"), e => (string?)e["type"] == "Warning");

@@ -214,17 +214,20 @@ public sealed class LifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_missing_workload_turns_Running_false_and_is_recreated()
+    public async Task A_deleted_workload_is_made_again_in_the_same_reconcile_without_Running_flapping()
     {
         var key = await fx.CreateAsync(Repository.LoadRisingWave("risingwave-memory.yaml"));
         await fx.ConvergeAsync(key);
+        var running = Condition((await fx.GetAsync(key)).Status!, "Running")!;
 
         await fx.Client.Resource(ResourceType.Deployments).DeleteAsync("default", "risingwave-frontend");
-        await fx.ReconcileAsync(key);
+        var writes = await fx.ReconcileAsync(key);
 
+        Assert.Contains(writes, w => w.Method == "POST" && w.Path.EndsWith("/deployments", StringComparison.Ordinal));
         Assert.NotNull(fx.Server.GetObject(ResourceType.Deployments, "default", "risingwave-frontend"));
         await fx.ConvergeAsync(key);
-        Assert.Equal("True", Condition((await fx.GetAsync(key)).Status!, "Running")?.Status);
+        Assert.Equal(running, Condition((await fx.GetAsync(key)).Status!, "Running"));
+        Assert.DoesNotContain(fx.Events.Recorded, e => e.Reason == "Unhealthy");
     }
 
     [Fact]
@@ -253,6 +256,8 @@ public sealed class LifecycleTests : IAsyncLifetime
         var live = await deployments.GetAsync("default", "risingwave-compactor");
         live["spec"]!["replicas"] = 7;
         live["metadata"]!["labels"]!["team"] = "streaming";
+        var config = fx.Server.GetObject(ResourceType.ConfigMaps, "default", "risingwave-default-config")!;
+        live["metadata"]!["ownerReferences"]!.AsArray().Add(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = "risingwave-default-config", ["uid"] = config.GetUid() });
         await deployments.ReplaceAsync(live);
 
         // One write puts the Deployment back; the status (which saw 7 running) is the only other write.
@@ -263,6 +268,7 @@ public sealed class LifecycleTests : IAsyncLifetime
         var repaired = fx.Server.GetObject(ResourceType.Deployments, "default", "risingwave-compactor")!;
         Assert.Equal(1, (int)repaired["spec"]!["replicas"]!);
         Assert.Equal("streaming", (string?)repaired["metadata"]!["labels"]!["team"]);
+        Assert.Equal(["RisingWave", "ConfigMap"], repaired["metadata"]!["ownerReferences"]!.AsArray().Select(r => (string?)r!["kind"]));
         await fx.ConvergeAsync(key);
     }
 

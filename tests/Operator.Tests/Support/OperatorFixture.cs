@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RwAutoscaler.Hosting.Metrics;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
 using RwAutoscaler.Operator.Cli;
@@ -32,7 +33,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         Client = server.CreateClient(new KubeClientOptions { MaxRetries = 0 });
         Metrics = new OperatorMetrics(new MetricRegistry());
         Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
-        Events = new RecordingEvents(new EventRecorder(Client, "test", time, NullLogger<EventRecorder>.Instance, Metrics));
+        Events = new RecordingEvents(Client, time);
         Reconciler = new RisingWaveReconciler(new ReconcilerServices(
             Client, Caches, new ObjectSync(Client, Caches, Metrics), Events, Metrics, time, NullLogger.Instance, new ReconcilerOptions()));
     }
@@ -153,12 +154,15 @@ internal sealed class OperatorFixture : IAsyncDisposable
     }
 }
 
-/// <summary>Records the events the reconciler asks for, and writes them to the API server as the real recorder does.</summary>
-internal sealed class RecordingEvents(IEventRecorder inner) : IEventRecorder
+/// <summary>
+/// Keeps the events the reconciler records and writes each one at once (the host's recorder queues them and
+/// writes in the background, which would leave a test guessing when they arrive).
+/// </summary>
+internal sealed class RecordingEvents(KubernetesClient client, TimeProvider time) : IEventRecorder
 {
-    private readonly List<(EventType Type, string Reason, string Note)> recorded = [];
+    private readonly List<(string Type, string Reason, string Note)> recorded = [];
 
-    public IReadOnlyList<(EventType Type, string Reason, string Note)> Recorded
+    public IReadOnlyList<(string Type, string Reason, string Note)> Recorded
     {
         get
         {
@@ -169,13 +173,25 @@ internal sealed class RecordingEvents(IEventRecorder inner) : IEventRecorder
         }
     }
 
-    public Task RecordAsync(RisingWave regarding, EventType type, string reason, string action, string note, CancellationToken cancellationToken)
+    public void Record(ObjectReference regarding, string type, string reason, string action, string? note, ObjectReference? related = null)
     {
         lock (recorded)
         {
-            recorded.Add((type, reason, note));
+            recorded.Add((type, reason, note ?? ""));
         }
 
-        return inner.RecordAsync(regarding, type, reason, action, note, cancellationToken);
+        var now = time.GetUtcNow();
+        client.Resource<Event>().CreateAsync(new Event
+        {
+            Metadata = new ObjectMeta { Name = $"{regarding.Name}.{(now - DateTimeOffset.UnixEpoch).Ticks * 100:x}", Namespace = regarding.Namespace },
+            EventTime = now,
+            ReportingController = "rwautoscaler.dev/rw-operator",
+            ReportingInstance = "test",
+            Action = action,
+            Reason = reason,
+            Type = type,
+            Note = note,
+            Regarding = regarding,
+        }, regarding.Namespace).GetAwaiter().GetResult();
     }
 }

@@ -1,0 +1,141 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using RwAutoscaler.Chart.Tests.Rendering;
+using RwAutoscaler.Chart.Tests.Support;
+using RwAutoscaler.TestKit;
+using Xunit;
+
+namespace RwAutoscaler.Chart.Tests;
+
+/// <summary>
+/// Every metric the dashboard and the alerts read is one that exists: served at /metrics by the real daemon or
+/// operator (scraped at the end of <see cref="ClusterFlow"/>), or one RisingWave exports (the checked reference
+/// shared/reference/risingwave.md), or Prometheus' own <c>up</c>. The rules also pass <c>promtool check rules</c>.
+/// </summary>
+public sealed partial class MetricNameTests
+{
+    private static IEnumerable<(string Where, string Expr)> DashboardQueries()
+    {
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.ChartDirectory, "dashboards/risingwave-autoscaler.json")))!;
+        foreach (var panel in dashboard["panels"]!.AsArray())
+        {
+            foreach (var target in panel!["targets"]?.AsArray() ?? [])
+            {
+                yield return ($"dashboard panel '{panel["title"]}'", (string)target!["expr"]!);
+            }
+        }
+
+        foreach (var variable in dashboard["templating"]!["list"]!.AsArray().Where(v => (string?)v!["type"] == "query"))
+        {
+            var definition = (string)variable!["definition"]!;
+            yield return ($"dashboard variable {variable["name"]}", LabelValues().Match(definition).Groups[1].Value);
+        }
+    }
+
+    private static JsonObject Rule() => Charts.Chart.Render(Charts.Everything).Single(o => o.Kind == "PrometheusRule").Object;
+
+    private static IEnumerable<(string Where, string Expr)> RuleQueries() =>
+        Rule()["spec"]!["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => ($"alert {r!["alert"]}", (string)r["expr"]!));
+
+    private static HashSet<string> Exported(string exposition)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match m in TypeLine().Matches(exposition))
+        {
+            var name = m.Groups[1].Value;
+            names.Add(name);
+            if (m.Groups[2].Value == "histogram")
+            {
+                names.UnionWith([name + "_bucket", name + "_sum", name + "_count"]);
+            }
+        }
+
+        return names;
+    }
+
+    private static HashSet<string> RisingWaveMetrics()
+    {
+        var reference = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "reference", "risingwave.md"));
+        Assert.True(File.Exists(reference), $"{reference} not found: the RisingWave metric reference sits beside the repository (shared/)");
+        var text = File.ReadAllText(reference);
+        var names = new HashSet<string>(Backticked().Matches(text).Select(m => m.Groups[1].Value), StringComparer.Ordinal);
+
+        // Histograms are listed by their base name; Prometheus serves them as _bucket, _sum and _count series.
+        foreach (var histogram in HistogramRow().Matches(text).Select(m => m.Groups[1].Value).ToList())
+        {
+            names.UnionWith([histogram + "_bucket", histogram + "_sum", histogram + "_count"]);
+        }
+
+        return names;
+    }
+
+    [Fact]
+    public async Task Every_metric_the_dashboard_and_alerts_read_is_exported_by_RisingWave_or_our_processes()
+    {
+        var flow = await ClusterFlow.RecordedAsync();
+        var ours = Exported(flow.DaemonMetrics);
+        ours.UnionWith(Exported(flow.OperatorMetrics));
+        Assert.Contains("rwautoscaler_decisions_total", ours);
+        Assert.Contains("rwautoscaler_operator_reconcile_total", ours);
+        var risingWave = RisingWaveMetrics();
+        var unknown = new List<string>();
+        var seen = 0;
+        foreach (var (where, expr) in DashboardQueries().Concat(RuleQueries()))
+        {
+            foreach (var name in PromQl.MetricNames(expr))
+            {
+                seen++;
+                var known = name.StartsWith("rwautoscaler_", StringComparison.Ordinal) ? ours.Contains(name) : risingWave.Contains(name) || name == "up";
+                if (!known)
+                {
+                    unknown.Add($"{where}: {name}");
+                }
+            }
+        }
+
+        Assert.True(seen > 30, $"only {seen} metric references found: the extraction is broken");
+        Assert.True(unknown.Count == 0, "metrics nobody exports:\n" + string.Join('\n', unknown));
+    }
+
+    [Fact]
+    public void The_extraction_finds_metrics_and_skips_functions_labels_and_durations()
+    {
+        var names = PromQl.MetricNames("sum by (namespace, le) (rate(meta_barrier_duration_seconds_bucket{job=\"x\"}[$__rate_interval])) / on (a) group_left clamp_min(stream_actor_count, 1) > 0 or absent(up)");
+        Assert.Equal(["meta_barrier_duration_seconds_bucket", "stream_actor_count", "up"], names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_alert_rules_pass_promtool()
+    {
+        var promtool = ExternalTool.Require("promtool", "apt-get install prometheus");
+        if (promtool is null)
+        {
+            return;
+        }
+
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, Rule()["spec"]!.ToJsonString());
+            var result = await ExternalTool.RunAsync(promtool, ["check", "rules", file]);
+            Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+            Assert.Contains("SUCCESS: 7 rules found", result.StandardOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\w+)", RegexOptions.Multiline)]
+    private static partial Regex TypeLine();
+
+    [GeneratedRegex(@"label_values\(([^,]+),")]
+    private static partial Regex LabelValues();
+
+    [GeneratedRegex(@"^\| `([a-z][a-z0-9_]+)` \| histogram", RegexOptions.Multiline)]
+    private static partial Regex HistogramRow();
+
+    [GeneratedRegex(@"`([a-z][a-z0-9_]*_[a-z0-9_]+)`")]
+    private static partial Regex Backticked();
+}
