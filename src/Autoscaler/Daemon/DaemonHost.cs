@@ -216,7 +216,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Listen);
-            k.Limits.MaxRequestBodySize = options.WebhookMaxBody + 1;
+            k.Limits.MaxRequestBodySize = Math.Max(4L * options.WebhookMaxBody, 4 << 20);
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();

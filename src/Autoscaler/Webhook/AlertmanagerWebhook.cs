@@ -63,23 +63,25 @@ internal sealed class AlertmanagerWebhook(
             return (415, Error($"Content-Type must be application/json, got '{request.ContentType ?? "(none)"}'"));
         }
 
-        if (request.ContentLength > MaxBody)
-        {
-            return (413, Error($"the body is {request.ContentLength} bytes; at most {MaxBody} are accepted (lower max_alerts in Alertmanager)"));
-        }
-
         var receivedAt = time.GetUtcNow();
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
+        var total = 0L;
         int read;
         while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxBody)
+            // Past the limit the rest is read and dropped (Kestrel bounds it), so that the sender gets the 413 rather
+            // than a connection reset in the middle of its upload.
+            total += read;
+            if (total <= MaxBody)
             {
-                return (413, Error($"the body is over {MaxBody} bytes (lower max_alerts in Alertmanager)"));
+                buffer.Write(chunk, 0, read);
             }
+        }
 
-            buffer.Write(chunk, 0, read);
+        if (total > MaxBody)
+        {
+            return (413, Error($"the body is {total} bytes; at most {MaxBody} are accepted (lower max_alerts in Alertmanager)"));
         }
 
         JsonDocument document;
