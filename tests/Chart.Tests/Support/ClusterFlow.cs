@@ -148,6 +148,12 @@ internal sealed class ClusterFlow
             await EventuallyAsync(async () => (int?)(await client.Resource(ScaleViews).GetAsync(Namespace, "rw-locked-compute"))["spec"]!["replicas"] == 4,
                 "the daemon scales the ScaleView to the pinned 4", Logs);
 
+            // The operator carries the pins out: it updates the StatefulSet and the Deployment (each update meets one
+            // injected 409 first, so its fresh-read GET runs too). Waiting for it keeps the recorded calls complete.
+            int? Replicas(ResourceType type, string name) => (int?)server.GetObject(type, Namespace, name)?["spec"]?["replicas"];
+            await EventuallyAsync(() => Task.FromResult(Replicas(ResourceType.StatefulSets, "rw-prod-compute") == 3 && Replicas(ResourceType.Deployments, "rw-prod-compactor") == 2),
+                "the operator updates rw-prod's StatefulSet and Deployment to the pinned replicas", Logs);
+
             // Remove the spare groups (the operator deletes their StatefulSet and Deployment) and expose the frontend on a
             // NodePort (the operator updates its Service).
             var patch = new JsonPatchDocument()
