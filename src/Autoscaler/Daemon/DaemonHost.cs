@@ -176,10 +176,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         _leading = true;
         Metrics.Leader.Set(1);
         _log.LogInformation("leading as {Identity}", _options.Identity);
-        foreach (var autoscaler in _autoscalerInformer.List())
-        {
-            Queue.Add(InformerView.KeyOf(autoscaler), Trigger.Start);
-        }
+        Queue.AddRange(_autoscalerInformer.List().Select(InformerView.KeyOf), Trigger.Start);
 
         try
         {

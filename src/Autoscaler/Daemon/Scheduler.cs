@@ -18,6 +18,9 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
     /// <summary>Raised after each batch with the number of clusters it held.</summary>
     public event Action<int>? BatchDone;
 
+    /// <summary>Raised when an evaluation an alert asked for wrote a change: the time from the alert's arrival to the write.</summary>
+    public event Action<ClusterRef, TimeSpan>? AlertActed;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -77,7 +80,9 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
                     var outcome = await reconciler.ReconcileAsync(item.Key, ct);
                     if (item.AlertAt is { } alertAt && outcome.ScaledAt is { } scaledAt)
                     {
-                        metrics.AlertToPatchSeconds.Observe(Math.Max(0, (scaledAt - alertAt).TotalSeconds));
+                        var latency = scaledAt - alertAt;
+                        metrics.AlertToPatchSeconds.Observe(Math.Max(0, latency.TotalSeconds));
+                        AlertActed?.Invoke(item.Key, latency);
                     }
 
                     if (outcome.Next is { } next)

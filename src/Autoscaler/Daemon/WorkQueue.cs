@@ -60,14 +60,23 @@ internal sealed class WorkQueue(TimeProvider time)
         }
     }
 
-    public void Add(ClusterRef key, Trigger trigger, TimeSpan delay = default, DateTimeOffset? alertAt = null)
+    public void Add(ClusterRef key, Trigger trigger, TimeSpan delay = default, DateTimeOffset? alertAt = null) =>
+        AddRange([key], trigger, delay, alertAt);
+
+    /// <summary>Adds several keys at once: they become due together and are handed out in one batch.</summary>
+    public void AddRange(IEnumerable<ClusterRef> keys, Trigger trigger, TimeSpan delay = default, DateTimeOffset? alertAt = null)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         var entry = new Entry(time.GetUtcNow() + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero), trigger, alertAt);
         TaskCompletionSource wake;
         using (_lock.EnterScope())
         {
-            var target = _processing.Contains(key) ? _dirty : _queued;
-            target[key] = target.TryGetValue(key, out var existing) ? existing.Merge(entry) : entry;
+            foreach (var key in keys)
+            {
+                var target = _processing.Contains(key) ? _dirty : _queued;
+                target[key] = target.TryGetValue(key, out var existing) ? existing.Merge(entry) : entry;
+            }
+
             wake = _changed;
             _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
