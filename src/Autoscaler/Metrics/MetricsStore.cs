@@ -9,18 +9,17 @@ namespace RwAutoscaler.Autoscaler.Metrics;
 internal sealed class MetricsStore(TimeSpan retention)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<ClusterRef, Dictionary<(Signal, ComponentKind?, string), List<Sample>>> _clusters = [];
+    private readonly Dictionary<ClusterRef, Dictionary<(Signal, ComponentKind?, string), SampleBuffer>> _clusters = [];
+    private readonly HashSet<ClusterRef> _backfilled = [];
 
     public TimeSpan Retention => retention;
 
-    /// <summary>Clusters whose windows were filled by a range query (or that have been followed long enough).</summary>
+    /// <summary>Clusters whose windows were filled by a range query.</summary>
     public bool IsBackfilled(ClusterRef cluster)
     {
         using var scope = _lock.EnterScope();
         return _backfilled.Contains(cluster);
     }
-
-    private readonly HashSet<ClusterRef> _backfilled = [];
 
     public void MarkBackfilled(IEnumerable<ClusterRef> clusters)
     {
@@ -46,27 +45,24 @@ internal sealed class MetricsStore(TimeSpan retention)
                 var id = (signal, key.Component, key.Group);
                 if (!buffers.TryGetValue(id, out var buffer))
                 {
-                    buffer = new List<Sample>(samples.Length + 8);
+                    buffer = new SampleBuffer();
                     buffers[id] = buffer;
                 }
 
-                Merge(buffer, samples);
+                buffer.Add(samples);
             }
 
             foreach (var buffer in buffers.Values)
             {
-                var drop = 0;
-                while (drop < buffer.Count && buffer[drop].Time < cutoff)
-                {
-                    drop++;
-                }
-
-                buffer.RemoveRange(0, drop);
+                buffer.TrimBefore(cutoff);
             }
         }
     }
 
-    /// <summary>The windows of one component: the cluster-wide signals, and its own per-component ones.</summary>
+    /// <summary>
+    /// The windows of one component: the cluster-wide signals, and its own per-component ones. Views, not copies: a
+    /// buffer never rewrites samples it has handed out.
+    /// </summary>
     public SignalSet SignalsFor(ClusterRef cluster, ComponentKey component)
     {
         using var scope = _lock.EnterScope();
@@ -83,7 +79,7 @@ internal sealed class MetricsStore(TimeSpan retention)
                     || (group.Length == 0 && !buffers.ContainsKey((signal, kind, component.Group)))));
             if (matches && buffer.Count > 0)
             {
-                windows.Add(new(signal, new SignalWindow(buffer.ToArray())));
+                windows.Add(new(signal, buffer.Window));
             }
         }
 
@@ -104,31 +100,5 @@ internal sealed class MetricsStore(TimeSpan retention)
             using var scope = _lock.EnterScope();
             return _clusters.Count;
         }
-    }
-
-    // Instant fetches arrive in time order and append; a range backfill may land before what is there.
-    private static void Merge(List<Sample> buffer, Sample[] samples)
-    {
-        foreach (var sample in samples)
-        {
-            if (buffer.Count == 0 || sample.Time > buffer[^1].Time)
-            {
-                buffer.Add(sample);
-                continue;
-            }
-
-            var index = buffer.BinarySearch(sample, TimeOrder.Instance);
-            if (index < 0)
-            {
-                buffer.Insert(~index, sample);
-            }
-        }
-    }
-
-    private sealed class TimeOrder : IComparer<Sample>
-    {
-        public static TimeOrder Instance { get; } = new();
-
-        public int Compare(Sample x, Sample y) => x.Time.CompareTo(y.Time);
     }
 }

@@ -36,11 +36,15 @@ internal sealed class DaemonRig : IAsyncDisposable
     private readonly ConcurrentDictionary<int, double> _cpu = new();
     private readonly Dictionary<string, SignalQuery> _queries;
     private readonly WebApplication _prometheus;
+    private readonly KubernetesClient _client;
+    private readonly ResourceClient<JsonObject> _risingWaves;
     private int _queryCount;
 
     private DaemonRig(FakeApiServer server, WebApplication prometheus, int clusters)
     {
         Server = server;
+        _client = server.CreateClient();
+        _risingWaves = _client.Resource(RisingWaveState.Resource);
         _prometheus = prometheus;
         Clusters = clusters;
         _queries = new SignalCatalogue().Queries.ToDictionary(q => q.PromQL, StringComparer.Ordinal);
@@ -98,7 +102,7 @@ internal sealed class DaemonRig : IAsyncDisposable
                 Listen = new IPEndPoint(IPAddress.Loopback, 0),
                 WebhookToken = Encoding.UTF8.GetBytes("bench"),
                 LeaderElection = false,
-                MetricsMaxAge = TimeSpan.FromSeconds(1),
+                MetricsMaxAge = TimeSpan.Zero,
                 MetricsRetention = TimeSpan.FromMinutes(15),
             },
             TimeProvider.System,
@@ -165,7 +169,13 @@ internal sealed class DaemonRig : IAsyncDisposable
             request.Headers.Authorization = new("Bearer", "bench");
             using var response = await http.SendAsync(request);
             response.EnsureSuccessStatusCode();
-            return await acted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            var latency = await acted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+            // Back to 2 replicas, so that the next alert for this cluster scales it again.
+            _cpu[i] = 0.5;
+            await _risingWaves.PatchAsync(Namespace, cluster.Name, KubePatch.Merge(JsonNode.Parse(
+                """{"spec":{"components":{"compute":{"nodeGroups":[{"name":"","replicas":2}]}}}}""")!));
+            return latency;
         }
         finally
         {
@@ -183,6 +193,7 @@ internal sealed class DaemonRig : IAsyncDisposable
 
         await _prometheus.StopAsync();
         await _prometheus.DisposeAsync();
+        _client.Dispose();
         await Server.DisposeAsync();
     }
 
