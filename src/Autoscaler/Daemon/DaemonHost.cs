@@ -242,6 +242,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         await _http.StopAsync();
         await _http.DisposeAsync();
         _sources.Dispose();
+        Scheduler.Dispose();
         _prometheus?.Dispose();
         _client.Dispose();
         _stop.Dispose();

@@ -7,13 +7,16 @@ namespace RwAutoscaler.Autoscaler.Daemon;
 
 /// <summary>
 /// The leader's loop: take every cluster that is due, bring their signals up to date with one fetch per Prometheus
-/// (fresh when an alert asked), evaluate them on a few workers, and queue each one's next tick. An evaluation that
-/// throws is logged and retried later; it never stops the loop.
+/// (fresh when an alert asked), evaluate them on a few workers, and queue each one's next tick. Two batches may run at
+/// once, so that an alert arriving during a long tick of many clusters is not queued behind it (the queue never hands
+/// a cluster to both). An evaluation that throws is logged and retried later; it never stops the loop.
 /// </summary>
-internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler, MetricsHub hub, DaemonMetrics metrics, ILogger log, int workers = 4)
+internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler, MetricsHub hub, DaemonMetrics metrics, ILogger log, int workers = 4) : IDisposable
 {
+    private int _batches;
+
     /// <summary>Batches run so far (tests and the benchmark watch it).</summary>
-    public int Batches { get; private set; }
+    public int Batches => Volatile.Read(ref _batches);
 
     /// <summary>Raised after each batch with the number of clusters it held.</summary>
     public event Action<int>? BatchDone;
@@ -21,21 +24,37 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
     /// <summary>Raised when an evaluation an alert asked for wrote a change: the time from the alert's arrival to the write.</summary>
     public event Action<ClusterRef, TimeSpan>? AlertActed;
 
+    private readonly SemaphoreSlim _fetching = new(1, 1);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        var running = new List<Task>();
+        try
         {
-            IReadOnlyList<WorkItem> batch;
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                batch = await queue.TakeAsync(cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
+                if (running.Count >= 2)
+                {
+                    running.Remove(await Task.WhenAny(running));
+                }
 
-            await RunBatchAsync(batch, cancellationToken);
+                IReadOnlyList<WorkItem> batch;
+                try
+                {
+                    batch = await queue.TakeAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(RunBatchAsync(batch, cancellationToken));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(running);
         }
     }
 
@@ -63,9 +82,22 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
 
         try
         {
-            await hub.RefreshAsync(needs, fresh: batch.Any(i => i.Triggers.HasFlag(Trigger.Alert)), cancellationToken);
+            // One fetch at a time: the hub fills the store that evaluations read, and it is not re-entrant.
+            await _fetching.WaitAsync(cancellationToken);
+            try
+            {
+                await hub.RefreshAsync(needs, fresh: batch.Any(i => i.Triggers.HasFlag(Trigger.Alert)), cancellationToken);
+            }
+            finally
+            {
+                _fetching.Release();
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
         {
             log.LogError(e, "fetching signals failed; clusters are evaluated with what is known");
         }
@@ -108,7 +140,9 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
 
         metrics.TickSeconds.Observe(clock.Elapsed.TotalSeconds);
         metrics.Clusters.Set(reconciler.Known);
-        Batches++;
+        Interlocked.Increment(ref _batches);
         BatchDone?.Invoke(batch.Count);
     }
+
+    public void Dispose() => _fetching.Dispose();
 }

@@ -34,6 +34,7 @@ internal sealed class DaemonRig : IAsyncDisposable
     public const string Namespace = "bench";
     private static readonly ResourceType Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
     private readonly ConcurrentDictionary<int, double> _cpu = new();
+    private readonly Dictionary<int, DateTime> _lastAlert = [];
     private readonly Dictionary<string, SignalQuery> _queries;
     private readonly WebApplication _prometheus;
     private readonly KubernetesClient _client;
@@ -104,6 +105,9 @@ internal sealed class DaemonRig : IAsyncDisposable
                 LeaderElection = false,
                 MetricsMaxAge = TimeSpan.Zero,
                 MetricsRetention = TimeSpan.FromMinutes(15),
+
+                // Alerts hit the same clusters again within seconds; the settle time after a rescale would hold them.
+                RescaleSettle = TimeSpan.Zero,
             },
             TimeProvider.System,
             NullLoggerFactory.Instance);
@@ -155,6 +159,13 @@ internal sealed class DaemonRig : IAsyncDisposable
             }
         }
 
+        // The rate policy counts changes over its 1 s period: a cluster alerted again sooner would be held.
+        if (_lastAlert.TryGetValue(i, out var last) && DateTime.UtcNow - last < TimeSpan.FromSeconds(1.5))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5) - (DateTime.UtcNow - last));
+        }
+
+        _lastAlert[i] = DateTime.UtcNow;
         _cpu[i] = 1.5;
         Host.Scheduler.AlertActed += OnActed;
         try
@@ -266,6 +277,6 @@ internal sealed class DaemonRig : IAsyncDisposable
                 metrics: [{type: Pods, signal: cpuUtilization, averageValue: 0.6}]
             behavior:
               scaleUp:
-                policies: [{type: Percent, value: 900, periodSeconds: 15}]
+                policies: [{type: Percent, value: 900, periodSeconds: 1}]
         """;
 }
