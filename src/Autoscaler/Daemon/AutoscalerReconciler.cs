@@ -21,8 +21,8 @@ using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Daemon;
 
-/// <summary>What one evaluation did, for the scheduler: when to come back, and when replicas were written.</summary>
-internal sealed record ReconcileOutcome(TimeSpan? Next, DateTimeOffset? ScaledAt = null);
+/// <summary>What one evaluation did, for the scheduler: when to come back, when replicas were written, and whether a decision was superseded.</summary>
+internal sealed record ReconcileOutcome(TimeSpan? Next, DateTimeOffset? ScaledAt = null, bool Superseded = false);
 
 /// <summary>
 /// The level-based reconcile of one RisingWaveAutoscaler, controller-runtime style: read the autoscaler and its
@@ -193,6 +193,7 @@ internal sealed class AutoscalerReconciler(
         var decision = state.Session!.Decide(observation, overrides.Engine, now);
         DateTimeOffset? scaledAt = null;
         var failed = false;
+        var superseded = false;
         foreach (var component in decision.Components)
         {
             var acted = false;
@@ -207,6 +208,7 @@ internal sealed class AutoscalerReconciler(
             {
                 (acted, outcome) = await ActAsync(state, config, rw, component, dryRun, self, rwRef, cancellationToken);
                 failed |= outcome == "failed";
+                superseded |= outcome == "superseded";
                 if (acted)
                 {
                     scaledAt = time.GetUtcNow();
@@ -229,7 +231,7 @@ internal sealed class AutoscalerReconciler(
         var next = failed
             ? TimeSpan.FromSeconds(Math.Min(config.PollingInterval.TotalSeconds, Math.Pow(2, Math.Min(state.Failures, 10))))
             : NextTick(config.PollingInterval, now);
-        return new ReconcileOutcome(next, scaledAt);
+        return new ReconcileOutcome(next, scaledAt, superseded);
     }
 
     private async Task<(bool Acted, string Outcome)> ActAsync(

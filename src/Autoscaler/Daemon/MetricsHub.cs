@@ -14,9 +14,10 @@ internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<C
 
 /// <summary>
 /// Keeps every tracked cluster's signal windows filled: per Prometheus endpoint, one instant fetch (one query per signal
-/// for all clusters) when the last is older than <c>maxAge</c> or an alert asks for fresh data, and one range fetch to
-/// backfill clusters seen for the first time (after a restart, their windows are full at once). An endpoint that does
-/// not answer is an outage for its clusters until it answers again.
+/// for all clusters) when the last is older than <c>maxAge</c>; when an alert asks for fresh data about a few clusters,
+/// one query per signal restricted to them; and one range fetch to backfill clusters seen for the first time (after a
+/// restart, their windows are full at once). An endpoint that does not answer is an outage for its clusters until it
+/// answers again. Not re-entrant: the scheduler runs one refresh at a time.
 /// </summary>
 internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan maxAge, TimeSpan backfillStep, ILogger log)
 {
@@ -90,20 +91,23 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 await BackfillAsync(source, endpoint, newcomers, tracked.Count, now, cancellationToken);
             }
 
-            if (fresh || endpoint.Status.FetchedAt is not { } last || now - last >= maxAge || !endpoint.Status.Available)
+            var due = endpoint.LastFull is not { } last || now - last >= maxAge || !endpoint.Status.Available;
+            if (due || fresh)
             {
-                var snapshot = await source.FetchAsync(now, null, cancellationToken);
+                // An alert about a few clusters needs only theirs: still one query per signal, but small answers.
+                var targets = group.Select(n => n.Target).Distinct().ToList();
+                var only = !due && targets.Count * 2 <= tracked.Count ? targets : null;
+                var snapshot = await source.FetchAsync(now, only, cancellationToken);
                 Fetches++;
-                endpoint.Status = snapshot.IsOutage
-                    ? new EndpointStatus(false, snapshot.FirstError, now, source.Name)
-                    : new EndpointStatus(true, snapshot.FirstError, now, source.Name);
-                if (!snapshot.IsOutage)
+                endpoint.Status = new EndpointStatus(!snapshot.IsOutage, snapshot.FirstError, now, source.Name);
+                if (snapshot.IsOutage)
                 {
-                    store.Ingest(snapshot, tracked);
+                    log.LogWarning("{Source} is unavailable: {Error}; its clusters hold", source.Name, snapshot.FirstError);
                 }
                 else
                 {
-                    log.LogWarning("{Source} is unavailable: {Error}; its clusters hold", source.Name, snapshot.FirstError);
+                    store.Ingest(snapshot, only ?? tracked);
+                    endpoint.LastFull = only is null ? now : endpoint.LastFull;
                 }
             }
         }
@@ -135,5 +139,8 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
     private sealed class Endpoint
     {
         public EndpointStatus Status { get; set; } = EndpointStatus.NotFetched("");
+
+        /// <summary>When every tracked cluster was last fetched (a fetch for an alert covers only its clusters).</summary>
+        public DateTimeOffset? LastFull { get; set; }
     }
 }

@@ -121,6 +121,12 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
                     {
                         queue.Add(item.Key, Trigger.Tick, next);
                     }
+
+                    if (outcome.Superseded && item.AlertAt is { } alerted)
+                    {
+                        // The cache was behind a write made meanwhile: look again shortly, still on the alert's account.
+                        queue.Add(item.Key, Trigger.Alert, TimeSpan.FromMilliseconds(100), alerted);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {

@@ -122,13 +122,14 @@ internal sealed class DaemonRig : IAsyncDisposable
         await done.Task.WaitAsync(TimeSpan.FromMinutes(5));
     }
 
-    /// <summary>Queues every cluster at once and waits until the one batch that holds them is evaluated.</summary>
+    /// <summary>Queues every cluster at once and waits until as many evaluations have been made (one batch, unless alerts hold some).</summary>
     public async Task TickAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var evaluated = 0;
         void OnBatch(int count)
         {
-            if (count >= Clusters)
+            if (Interlocked.Add(ref evaluated, count) >= Clusters)
             {
                 done.TrySetResult();
             }
