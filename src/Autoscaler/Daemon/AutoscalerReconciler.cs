@@ -34,6 +34,7 @@ internal sealed record ReconcileOutcome(TimeSpan? Next, DateTimeOffset? ScaledAt
 internal sealed class AutoscalerReconciler(
     IResourceView autoscalers,
     IResourceView risingWaves,
+    TargetIndex index,
     MetricsHub hub,
     PrometheusSources sources,
     IScalingActuator actuator,
@@ -441,11 +442,9 @@ internal sealed class AutoscalerReconciler(
     {
         // Two autoscalers on one RisingWave would fight: the oldest keeps it (name breaks ties).
         var mine = (obj["metadata"]?["creationTimestamp"]?.ToString() ?? "", config.Resource.Name);
-        foreach (var other in autoscalers.List())
+        foreach (var key in index.AutoscalersOf(config.Target))
         {
-            var key = InformerView.KeyOf(other);
-            if (key == config.Resource || key.Namespace != config.Target.Namespace
-                || other["spec"]?["targetRef"]?["name"]?.ToString() != config.Target.Name)
+            if (key == config.Resource || autoscalers.Get(key) is not { } other)
             {
                 continue;
             }

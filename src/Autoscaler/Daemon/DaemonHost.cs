@@ -74,7 +74,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         _autoscalerInformer.Subscribe(Router.OnAutoscaler);
         _risingWaveInformer.Subscribe(Router.OnRisingWave);
         Reconciler = new AutoscalerReconciler(
-            new InformerView(_autoscalerInformer), new InformerView(_risingWaveInformer), Hub, _sources,
+            new InformerView(_autoscalerInformer), new InformerView(_risingWaveInformer), index, Hub, _sources,
             new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
         {
             RepeatInterval = options.RepeatInterval,

@@ -59,6 +59,28 @@ public sealed class WebhookTests
         Assert.Equal(1, daemon.Host.Metrics.Alerts.Value("evaluated"));
     }
 
+    [Fact]
+    public async Task An_alert_about_one_of_many_clusters_fetches_only_its_signals()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(o => o with { MetricsMaxAge = TimeSpan.FromMinutes(10) });
+        for (var i = 0; i < 6; i++)
+        {
+            var name = i == 0 ? "rw" : $"rw-{i}";
+            await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", name, compute: 2));
+            daemon.Prometheus!.Set(new("streaming", name), Signal.CpuUtilization, 0.5, ComponentKind.Compute);
+            await daemon.ApplyAsync(AutoscalerYaml().Replace("pollingInterval: 1s", "pollingInterval: 1h", StringComparison.Ordinal)
+                .Replace("name: rw-autoscaler", $"name: {name}", StringComparison.Ordinal).Replace("targetRef: {name: rw}", $"targetRef: {{name: {name}}}", StringComparison.Ordinal));
+        }
+
+        await DaemonFixture.EventuallyAsync(async () => (await daemon.Kube.Autoscalers.ListAsync("streaming")).Items.All(a => DaemonFixture.Condition(a, "Ready") == "True"), "all evaluated");
+        daemon.Prometheus!.Set(Rw, Signal.CpuUtilization, 0.9, ComponentKind.Compute);
+        var before = daemon.Prometheus.RestrictedCount;
+        using var response = await PostAsync(daemon, Alert);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "the alerted cluster scaled", seconds: 5);
+        Assert.Equal(Policies.Model.SignalNames.Count, daemon.Prometheus.RestrictedCount - before);
+    }
+
     private static readonly (string Method, string Body, string? Token, string ContentType, int Code, string Message)[] BadRequests =
     [
         ("GET", Alert, DaemonFixture.Token, "application/json", 405, "use POST"),

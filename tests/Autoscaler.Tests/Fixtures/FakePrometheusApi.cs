@@ -18,6 +18,7 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
     private readonly Dictionary<string, SignalQuery> _queries;
     private readonly ConcurrentDictionary<(ClusterRef Cluster, Signal Signal, ComponentKind? Component), double> _values = new();
     private int _count;
+    private int _restricted;
 
     private FakePrometheusApi(LoopbackServer server, SignalCatalogue catalogue)
     {
@@ -30,6 +31,9 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
     public bool Down { get; set; }
 
     public int QueryCount => Volatile.Read(ref _count);
+
+    /// <summary>Queries that were restricted to some clusters.</summary>
+    public int RestrictedCount => Volatile.Read(ref _restricted);
 
     public static async Task<FakePrometheusApi> StartAsync(SignalCatalogue? catalogue = null)
     {
@@ -58,6 +62,16 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
         var range = context.Request.Path.Value?.EndsWith("query_range", StringComparison.Ordinal) == true;
         string Param(string name) => parameters.FirstOrDefault(p => p.Key == name).Value.ToString();
         context.Response.ContentType = "application/json";
+        var restriction = System.Text.RegularExpressions.Regex.Match(query, "namespace=~\"([^\"]*)\",risingwave_name=~\"([^\"]*)\"");
+        HashSet<string>? names = null;
+        if (restriction.Success)
+        {
+            // A query restricted to some clusters: answer the unrestricted one for those clusters only.
+            Interlocked.Increment(ref _restricted);
+            names = restriction.Groups[2].Value.Replace("\\", "", StringComparison.Ordinal).Split('|').ToHashSet(StringComparer.Ordinal);
+            query = query.Replace("," + restriction.Value, "", StringComparison.Ordinal).Replace("{" + restriction.Value + "}", "", StringComparison.Ordinal);
+        }
+
         if (!_queries.TryGetValue(query, out var signal))
         {
             context.Response.StatusCode = 400;
@@ -68,7 +82,7 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
         var result = new StringBuilder();
         foreach (var ((cluster, s, component), value) in _values)
         {
-            if (s != signal.Signal || (signal.Scope == SignalScope.Component) != (component is not null))
+            if (s != signal.Signal || (signal.Scope == SignalScope.Component) != (component is not null) || (names is not null && !names.Contains(cluster.Name)))
             {
                 continue;
             }
