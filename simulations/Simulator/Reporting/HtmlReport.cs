@@ -12,7 +12,8 @@ namespace RwAutoscaler.Simulator.Reporting;
 /// </summary>
 internal static class HtmlReport
 {
-    private const string Css = """
+    /// <summary>The page style every report of the project shares (the dry-run report uses it too).</summary>
+    internal const string Css = """
         body{font:13px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;color:#222;max-width:1000px}
         h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}h3{font-size:14px;margin:18px 0 4px}
         table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 7px;text-align:right}

@@ -52,6 +52,34 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
         _legend.Add((label, color, dashed));
     }
 
+    /// <summary>Shades the steps where <paramref name="flags"/> is set (periods such as gaps), over the whole height.</summary>
+    public void Band(ReadOnlySpan<bool> flags, string label, string color)
+    {
+        var any = false;
+        var start = -1;
+        for (var i = 0; i <= flags.Length; i++)
+        {
+            var on = i < flags.Length && flags[i];
+            if (on && start < 0)
+            {
+                start = i;
+            }
+            else if (!on && start >= 0)
+            {
+                var x0 = X(start);
+                var width = Math.Max(1, X(i) - x0);
+                _body.Append(Invariant, $"<rect x=\"{x0:0.#}\" y=\"{Top}\" width=\"{width:0.#}\" height=\"{PlotHeight}\" fill=\"{color}\" fill-opacity=\"0.18\"/>");
+                start = -1;
+                any = true;
+            }
+        }
+
+        if (any)
+        {
+            _legend.Add((label, color, false));
+        }
+    }
+
     public void Reference(double value, string label, string color)
     {
         if (value > yMax)

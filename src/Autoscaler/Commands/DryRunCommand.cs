@@ -16,10 +16,11 @@ internal static class DryRunCommand
         var policy = new Option<FileInfo>("--policy") { Description = "The policy spec to replay (YAML or JSON)", Required = true };
         var compare = new Option<FileInfo[]>("--compare") { Description = "More policy specs to replay side by side", AllowMultipleArgumentsPerToken = true };
         var json = new Option<bool>("--json") { Description = "Print every figure and decision as JSON" };
+        var report = new Option<FileInfo?>("--report") { Description = "Write a self-contained HTML report with the charts" };
 
         var command = new Command("dry-run", "Replay recorded metrics through a policy and show what it would have done")
         {
-            recording, policy, compare, json,
+            recording, policy, compare, json, report,
         };
         range.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
@@ -35,6 +36,11 @@ internal static class DryRunCommand
             var specs = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f))).ToList();
             var recorded = file is not null ? Load(file) : await range.RecordAsync(result, cli, time, quiet: result.GetValue(json), cancellationToken);
             var results = Replay(cli, recorded, specs, quiet: result.GetValue(json));
+            if (result.GetValue(report) is { } page)
+            {
+                WriteReport(page, recorded, results);
+            }
+
             if (result.GetValue(json))
             {
                 DryRunOutput.WriteJson(cli.Out, recorded, results);
@@ -42,11 +48,28 @@ internal static class DryRunCommand
             else
             {
                 DryRunOutput.WriteTable(cli.Console, recorded, results);
+                if (result.GetValue(report) is { } written)
+                {
+                    cli.Console.MarkupLineInterpolated($"report: {written.FullName}");
+                }
             }
 
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    private static void WriteReport(FileInfo page, Recording.Recording recorded, List<DryRunResult> results)
+    {
+        try
+        {
+            page.Directory?.Create();
+            File.WriteAllText(page.FullName, DryRunHtmlReport.Render(recorded, results));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliError($"--report: cannot write {page.FullName}: {e.Message}", e);
+        }
     }
 
     internal static Recording.Recording Load(FileInfo file)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using RwAutoscaler.Kube.Config;
 using RwAutoscaler.Operator.Hosting;
 using Serilog.Events;
@@ -66,7 +67,10 @@ internal static class RunCommand
             }
 
             await using var app = OperatorHost.Build(settings);
-            await app.RunAsync(cancellationToken);
+            await app.StartAsync(cancellationToken);
+            // The bound address, so that a listen address with port 0 can be found (tests run many processes at once).
+            app.Logger.LogInformation("listening on {Addresses:l}", string.Join(", ", app.Urls));
+            await app.WaitForShutdownAsync(cancellationToken);
             return Environment.ExitCode;
         });
     }

@@ -61,6 +61,24 @@ public sealed class DryRunCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_html_report_has_a_lane_per_policy_with_its_charts()
+    {
+        var page = Path("report/dry-run.html");
+
+        var result = CliRunner.Run("dry-run", "--recording", Recording(), "--policy", Policy("dynamic.yaml", Throughput),
+            "--compare", Policy("static.yaml", "compute: {maxReplicas: 20, policies: [{type: fixed, replicas: 2}]}"), "--report", page);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"report: {page}", result.Out, StringComparison.Ordinal);
+        var html = File.ReadAllText(page);
+        Assert.Contains("<h3>dynamic</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("<h3>static</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("under-provisioned", html, StringComparison.Ordinal); // static at 2 was short of the 140k/s half
+        Assert.True(html.Split("<svg").Length - 1 >= 4, "load, lag and one chart per policy and component");
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_truncated_recording_names_the_file_and_offset()
     {
         var path = Recording(40);

@@ -75,8 +75,8 @@ internal sealed class ClusterFlow
             var kubeconfig = server.WriteKubeconfig(Path.Combine(work.FullName, "kubeconfig"), ReleaseNamespace);
             var tokenFile = Path.Combine(work.FullName, "webhook-token");
             await File.WriteAllTextAsync(tokenFile, "s3cret");
-            var operatorPort = FreePort();
-            var operatorArgs = new[] { "--kubeconfig", kubeconfig, "--listen", $"http://127.0.0.1:{operatorPort}", "--leader-elect", "true", "--lease-namespace", ReleaseNamespace, "--resync-seconds", "600" };
+            // Port 0 everywhere: the processes say where they listen, and many test processes can run at once.
+            var operatorArgs = new[] { "--kubeconfig", kubeconfig, "--listen", "http://127.0.0.1:0", "--leader-elect", "true", "--lease-namespace", ReleaseNamespace, "--resync-seconds", "600" };
             var daemonArgs = new[]
             {
                 "run", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:0", "--prometheus-url", prometheus.Address.ToString(), "--leader-elect=true",
@@ -148,11 +148,14 @@ internal sealed class ClusterFlow
             await EventuallyAsync(async () => (int?)(await client.Resource(ScaleViews).GetAsync(Namespace, "rw-locked-compute"))["spec"]!["replicas"] == 4,
                 "the daemon scales the ScaleView to the pinned 4", Logs);
 
-            // The operator carries the pins out: it updates the StatefulSet and the Deployment (each update meets one
-            // injected 409 first, so its fresh-read GET runs too). Waiting for it keeps the recorded calls complete.
-            int? Replicas(ResourceType type, string name) => (int?)server.GetObject(type, Namespace, name)?["spec"]?["replicas"];
-            await EventuallyAsync(() => Task.FromResult(Replicas(ResourceType.StatefulSets, "rw-prod-compute") == 3 && Replicas(ResourceType.Deployments, "rw-prod-compactor") == 2),
-                "the operator updates rw-prod's StatefulSet and Deployment to the pinned replicas", Logs);
+            // An image upgrade: the operator must update every workload, whichever came first of its create and the
+            // daemon's pins (each kind's first update meets one injected 409, so the fresh-read GET runs too).
+            const string upgraded = "risingwavelabs/risingwave:v3.0.4";
+            await client.Resource(RisingWaves).PatchAsync(Namespace, "rw-prod", KubePatch.Json(new JsonPatchDocument().Replace("/spec/image", JsonValue.Create(upgraded))));
+            string? Image(ResourceType type, string name) =>
+                (string?)server.GetObject(type, Namespace, name)?["spec"]?["template"]?["spec"]?["containers"]?[0]?["image"];
+            await EventuallyAsync(() => Task.FromResult(Image(ResourceType.StatefulSets, "rw-prod-compute") == upgraded && Image(ResourceType.Deployments, "rw-prod-compactor") == upgraded),
+                "the operator updates rw-prod's StatefulSet and Deployment to the new image", Logs);
 
             // Remove the spare groups (the operator deletes their StatefulSet and Deployment) and expose the frontend on a
             // NodePort (the operator updates its Service).
@@ -183,7 +186,8 @@ internal sealed class ClusterFlow
             using var http = new HttpClient();
             var daemonAddress = System.Text.RegularExpressions.Regex.Match(daemon1.Output, "listening on (http://127.0.0.1:[0-9]+/)").Groups[1].Value;
             var daemonMetrics = await http.GetStringAsync(new Uri(new Uri(daemonAddress), "metrics"));
-            var operatorMetrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{operatorPort}/metrics"));
+            var operatorAddress = System.Text.RegularExpressions.Regex.Match(op.Output, "listening on (http://127.0.0.1:[0-9]+)").Groups[1].Value;
+            var operatorMetrics = await http.GetStringAsync(new Uri(new Uri(operatorAddress), "metrics"));
             foreach (var process in new[] { daemon1, daemon2, op })
             {
                 var code = await process.StopAsync(TimeSpan.FromSeconds(15));
@@ -208,13 +212,6 @@ internal sealed class ClusterFlow
         {
             work.Delete(recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(15).Select(l => l.Length > 300 ? l[..300] : l));
