@@ -88,5 +88,11 @@ public sealed class DryRunOnPrometheusTests : IDisposable
         Assert.Contains("compute", fromOriginal, StringComparison.Ordinal); // the step makes compute scale: there is something to compare
         Assert.Equal(fromOriginal, fromRecorded);
         Assert.Equal(fromOriginal, fromPrometheus);
+
+        // A cluster Prometheus knows nothing of is a clear error, not an empty recording.
+        var none = CliRunner.Run(["record", .. range.Select(a => a == "streaming/rw" ? "streaming/nothing" : a), "--out", Path("none.rwrec")]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.StartsWith("error: --cluster: Prometheus has no data for streaming/nothing from ", none.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path("none.rwrec")));
     }
 }
