@@ -111,6 +111,43 @@ public sealed class DryRunCommandTests : IDisposable
         Assert.StartsWith("error: --recording: file not found", result.Error, StringComparison.Ordinal);
     }
 
+    // Each row: arguments of record (or dry-run) and the error naming the argument; none needs a Prometheus.
+    public static TheoryData<string[], string> BadRanges => new()
+    {
+        { ["record", "--prometheus", "http://127.0.0.1:9", "--cluster", "a/b", "--start", "2026-11-02T00:00:00Z", "--end", "2026-11-01T00:00:00Z", "--out", "x"], "error: --start (2026-11-02T00:00:00.0000000+00:00) must be before --end (2026-11-01T00:00:00.0000000+00:00)" },
+        { ["record", "--prometheus", "http://127.0.0.1:9", "--cluster", "ab", "--start", "now-1h", "--out", "x"], "error: --cluster: expected NAMESPACE/NAME, got 'ab'" },
+        { ["record", "--prometheus", "http://127.0.0.1:9", "--cluster", "a/b", "--start", "yesterday", "--out", "x"], "error: --start: expected a time such as 2026-11-21T10:00:00Z, now or now-24h, got 'yesterday'" },
+        { ["record", "--prometheus", "prometheus:9090", "--cluster", "a/b", "--start", "now-1h", "--out", "x"], "error: --prometheus: expected an http or https URL such as http://prometheus:9090, got 'prometheus:9090'" },
+        { ["record", "--prometheus", "http://127.0.0.1:9", "--cluster", "a/b", "--start", "now-1h", "--step", "0s", "--out", "x"], "error: --step: expected a duration such as 30s, 2m or 1h, got '0s'" },
+        { ["record", "--cluster", "a/b", "--start", "now-1h", "--out", "x"], "error: --prometheus: is required" },
+        { ["dry-run", "--policy", "p.yaml"], "error: give either --recording FILE or --prometheus URL with --cluster and --start (not both)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRanges))]
+    public void Bad_ranges_and_sources_name_the_argument(string[] args, string expected)
+    {
+        if (args[0] == "dry-run")
+        {
+            args = [.. args.Select(a => a == "p.yaml" ? Policy("p.yaml", Throughput) : a)];
+        }
+
+        var result = CliRunner.Run(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(expected, result.Error.Trim());
+    }
+
+    [Fact]
+    public void Prometheus_down_is_an_error_that_names_it()
+    {
+        var result = CliRunner.Run("record", "--prometheus", "http://127.0.0.1:9", "--cluster", "a/b", "--start", "now-1h", "--out", Path("x.rwrec"), "--prometheus-timeout", "2s");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: --prometheus: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Export_writes_openmetrics_for_promtool()
     {

@@ -19,14 +19,18 @@ internal sealed class PrometheusServer : IAsyncDisposable
     private readonly string _binary;
     private readonly IReadOnlyList<ScrapeTarget> _targets;
     private readonly TimeSpan _scrapeInterval;
+    private readonly TimeSpan _retention;
+    private Func<string, Task>? _prepareData;
     private Process? _process;
     private readonly StringBuilder _log = new();
 
-    private PrometheusServer(string binary, IReadOnlyList<ScrapeTarget> targets, TimeSpan scrapeInterval)
+    private PrometheusServer(string binary, IReadOnlyList<ScrapeTarget> targets, TimeSpan scrapeInterval, TimeSpan retention, Func<string, Task>? prepareData)
     {
         _binary = binary;
         _targets = targets;
         _scrapeInterval = scrapeInterval;
+        _retention = retention;
+        _prepareData = prepareData;
         _directory = Directory.CreateTempSubdirectory("rwautoscaler-prom-").FullName;
         Port = PortFinder.Free();
     }
@@ -48,7 +52,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    public static async Task<PrometheusServer?> StartAsync(IReadOnlyList<ScrapeTarget> targets, TimeSpan? scrapeInterval = null)
+    /// <param name="targets">What to scrape.</param>
+    /// <param name="scrapeInterval">How often (default 1 s).</param>
+    /// <param name="prepareData">Fills the data directory before the first start (e.g. with blocks made by promtool).</param>
+    /// <param name="retention">How long Prometheus keeps data (default 2 h; old backfilled blocks need more).</param>
+    public static async Task<PrometheusServer?> StartAsync(
+        IReadOnlyList<ScrapeTarget> targets, TimeSpan? scrapeInterval = null, Func<string, Task>? prepareData = null, TimeSpan? retention = null)
     {
         var binary = ExternalTool.Require("prometheus", "install the Debian package 'prometheus' (apt-get install -y prometheus)");
         if (binary is null)
@@ -56,7 +65,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             return null;
         }
 
-        var server = new PrometheusServer(binary, targets, scrapeInterval ?? TimeSpan.FromSeconds(1));
+        var server = new PrometheusServer(binary, targets, scrapeInterval ?? TimeSpan.FromSeconds(1), retention ?? TimeSpan.FromHours(2), prepareData);
         await server.StartAgainAsync();
         return server;
     }
@@ -65,6 +74,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "prometheus.yml"), Config());
+        if (_prepareData is { } prepare)
+        {
+            _prepareData = null;
+            await prepare(Path.Combine(_directory, "data"));
+        }
+
         var info = new ProcessStartInfo(_binary)
         {
             RedirectStandardOutput = true,
@@ -76,7 +91,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             $"--config.file={Path.Combine(_directory, "prometheus.yml")}",
             $"--storage.tsdb.path={Path.Combine(_directory, "data")}",
             $"--web.listen-address=127.0.0.1:{Port}",
-            "--storage.tsdb.retention.time=2h",
+            $"--storage.tsdb.retention.time={(int)_retention.TotalHours}h",
             "--log.level=warn",
         })
         {

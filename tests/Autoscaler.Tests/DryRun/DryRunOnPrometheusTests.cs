@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text.Json;
+using RwAutoscaler.Autoscaler.Recording;
+using RwAutoscaler.Autoscaler.Tests.Commands;
+using RwAutoscaler.Autoscaler.Tests.Fixtures;
+using RwAutoscaler.Autoscaler.Tests.Recording;
+using RwAutoscaler.TestKit;
+using Xunit;
+
+namespace RwAutoscaler.Autoscaler.Tests.DryRun;
+
+/// <summary>
+/// A recording exported as OpenMetrics and loaded into a real Prometheus with <c>promtool tsdb
+/// create-blocks-from openmetrics</c>, recorded back through <c>autoscaler record</c>, and dry-run three ways: on the
+/// original file, on the file recorded back, and straight from Prometheus. The decisions must be the same.
+/// </summary>
+public sealed class DryRunOnPrometheusTests : IDisposable
+{
+    private readonly DirectoryInfo _temp = Directory.CreateTempSubdirectory("dryrun-prom-");
+
+    public void Dispose() => _temp.Delete(recursive: true);
+
+    private string Path(string name) => System.IO.Path.Combine(_temp.FullName, name);
+
+    [Fact]
+    public async Task The_dry_run_on_a_recording_and_straight_from_prometheus_give_the_same_decisions()
+    {
+        if (ExternalTool.Require("promtool", "install the Debian package 'prometheus'") is not { } promtool)
+        {
+            return;
+        }
+
+        // Two hours at 15 s: 30 minutes under the cluster's capacity, then a step above it (no gaps: Prometheus'
+        // lookback would fill a gap of a few minutes with the last value, which a recording does not do).
+        var original = SyntheticRecording.Make(480, i => i < 120 ? 60_000 : 150_000);
+        RecordingFile.Write(original, Path("original.rwrec"));
+        await using (var writer = new StreamWriter(Path("original.om")))
+        {
+            OpenMetricsExport.Write(original, writer);
+        }
+
+        await using var prometheus = await PrometheusServer.StartAsync(
+            [],
+            prepareData: async data =>
+            {
+                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", Path("original.om"), data], timeout: TimeSpan.FromMinutes(2));
+                Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
+            },
+            retention: TimeSpan.FromDays(3650));
+        Assert.NotNull(prometheus);
+
+        var range = new[]
+        {
+            "--prometheus", prometheus.Address.ToString(), "--cluster", "streaming/rw", "--queries", "exported", "--step", "15s",
+            "--start", original.Start.ToString("O", CultureInfo.InvariantCulture), "--end", original.End.ToString("O", CultureInfo.InvariantCulture),
+        };
+        var recorded = CliRunner.Run(["record", .. range, "--out", Path("recorded.rwrec")]);
+        Assert.True(recorded.ExitCode == 0, recorded.Error);
+
+        File.WriteAllText(Path("policy.yaml"), """
+            compute:
+              maxReplicas: 20
+              policies:
+                - type: throughput
+                  metricsWindow: 5m
+                  stabilization: 1m
+                  scaleDownInterval: 10m
+                - type: latency-guard
+                  barrierLatencyP99: 10s
+            compactor:
+              maxReplicas: 4
+              policies:
+                - type: compaction
+            """);
+        string Decisions(params string[] source)
+        {
+            var result = CliRunner.Run(["dry-run", .. source, "--policy", Path("policy.yaml"), "--json"]);
+            Assert.True(result.ExitCode == 0, result.Error);
+            using var json = JsonDocument.Parse(result.Out);
+            return string.Join('\n', json.RootElement.GetProperty("policies")[0].GetProperty("components").EnumerateArray()
+                .SelectMany(c => c.GetProperty("decisions").EnumerateArray().Select(d => $"{c.GetProperty("component")} {d}")));
+        }
+
+        var fromOriginal = Decisions("--recording", Path("original.rwrec"));
+        var fromRecorded = Decisions("--recording", Path("recorded.rwrec"));
+        var fromPrometheus = Decisions(range);
+
+        Assert.Contains("compute", fromOriginal, StringComparison.Ordinal); // the step makes compute scale: there is something to compare
+        Assert.Equal(fromOriginal, fromRecorded);
+        Assert.Equal(fromOriginal, fromPrometheus);
+
+        // A cluster Prometheus knows nothing of is a clear error, not an empty recording.
+        var none = CliRunner.Run(["record", .. range.Select(a => a == "streaming/rw" ? "streaming/nothing" : a), "--out", Path("none.rwrec")]);
+        Assert.Equal(2, none.ExitCode);
+        Assert.StartsWith("error: --cluster: Prometheus has no data for streaming/nothing from ", none.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path("none.rwrec")));
+    }
+}
