@@ -9,8 +9,11 @@ internal sealed record EndpointStatus(bool Available, string? Error, DateTimeOff
     public static EndpointStatus NotFetched(string source) => new(false, "no fetch yet", null, source);
 }
 
-/// <summary>One cluster whose signals a batch needs, and where they come from.</summary>
-internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<CancellationToken, Task<IMetricsSource>> Source);
+/// <summary>One cluster whose signals a batch needs, where they come from, and how far back its policies read them.</summary>
+internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<CancellationToken, Task<IMetricsSource>> Source)
+{
+    public TimeSpan Horizon { get; init; }
+}
 
 /// <summary>
 /// Keeps every tracked cluster's signal windows filled: per Prometheus endpoint, one instant fetch (one query per signal
@@ -62,6 +65,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 foreach (var need in group)
                 {
                     _tracked[need.Target] = group.Key;
+                    store.Retain(need.Target, need.Horizon);
                 }
 
                 if (!_endpoints.TryGetValue(group.Key, out endpoint!))
@@ -115,19 +119,25 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
 
     private async Task BackfillAsync(IMetricsSource source, Endpoint endpoint, List<ClusterRef> newcomers, int trackedCount, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Most clusters new (a restart): one unrestricted range query per signal; a few: restricted to them.
-        var only = newcomers.Count * 2 > trackedCount ? null : newcomers;
-        var start = now - store.Retention;
-        var snapshot = await source.FetchRangeAsync(start, now, backfillStep, only, cancellationToken);
-        Fetches++;
-        if (snapshot.IsOutage)
+        // One range fetch per depth: clusters whose policies read days back (predictive) do not make every other
+        // cluster's backfill as long. A new cluster, or one whose new spec reads further back, is backfilled again.
+        foreach (var depth in newcomers.GroupBy(store.RetentionOf))
         {
-            endpoint.Status = new EndpointStatus(false, snapshot.FirstError, now, source.Name);
-            return;
-        }
+            var clusters = depth.ToList();
 
-        store.Ingest(snapshot, newcomers);
-        store.MarkBackfilled(newcomers);
+            // Most clusters new (a restart): one unrestricted range query per signal; a few: restricted to them.
+            var only = clusters.Count * 2 > trackedCount ? null : clusters;
+            var snapshot = await source.FetchRangeAsync(now - depth.Key, now, backfillStep, only, cancellationToken);
+            Fetches++;
+            if (snapshot.IsOutage)
+            {
+                endpoint.Status = new EndpointStatus(false, snapshot.FirstError, now, source.Name);
+                return;
+            }
+
+            store.Ingest(snapshot, clusters);
+            store.MarkBackfilled(clusters, depth.Key);
+        }
     }
 
     private List<ClusterRef> Tracked(string key)

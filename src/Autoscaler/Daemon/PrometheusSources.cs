@@ -29,13 +29,16 @@ internal sealed class PrometheusSources(
         if (config.Prometheus is not { } endpoint)
         {
             return new MetricsNeed(config.Target, MetricsHub.DefaultEndpoint, _ => Task.FromResult(
-                defaultSource ?? throw new InvalidOperationException("no Prometheus configured: give --prometheus-url, or spec.prometheus in the RisingWaveAutoscaler")));
+                defaultSource ?? throw new InvalidOperationException("no Prometheus configured: give --prometheus-url, or spec.prometheus in the RisingWaveAutoscaler")))
+            {
+                Horizon = config.SignalHorizon,
+            };
         }
 
         var key = string.Join('|', config.Resource.Namespace, endpoint.Address, endpoint.BearerToken, endpoint.Username, endpoint.Password,
             endpoint.CertificateAuthorities, endpoint.InsecureSkipVerify, endpoint.Timeout,
             string.Join(',', endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + "=" + h.Value)));
-        return new MetricsNeed(config.Target, key, ct => SourceAsync(key, endpoint, config.Resource.Namespace, ct));
+        return new MetricsNeed(config.Target, key, ct => SourceAsync(key, endpoint, config.Resource.Namespace, ct)) { Horizon = config.SignalHorizon };
     }
 
     public void Dispose()

@@ -4,36 +4,57 @@ namespace RwAutoscaler.Autoscaler.Metrics;
 
 /// <summary>
 /// The signal windows of every cluster, filled by one instant fetch per tick (and a range backfill when a cluster is
-/// new), so that building an observation costs no query. Samples older than the retention are dropped. Thread-safe.
+/// new), so that building an observation costs no query. Samples older than a cluster's retention are dropped: the
+/// daemon's retention, or longer when the cluster's policies read further back (the predictive policy's two days).
+/// Thread-safe.
 /// </summary>
 internal sealed class MetricsStore(TimeSpan retention)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ClusterRef, Dictionary<(Signal, ComponentKind?, string), SampleBuffer>> _clusters = [];
-    private readonly HashSet<ClusterRef> _backfilled = [];
+    private readonly Dictionary<ClusterRef, TimeSpan> _backfilled = [];
+    private readonly Dictionary<ClusterRef, TimeSpan> _horizons = [];
 
+    /// <summary>The history kept for a cluster whose policies read no further back than this.</summary>
     public TimeSpan Retention => retention;
 
-    /// <summary>Clusters whose windows were filled by a range query.</summary>
+    /// <summary>Keeps at least <paramref name="horizon"/> of the cluster's signals (what its policies read).</summary>
+    public void Retain(ClusterRef cluster, TimeSpan horizon)
+    {
+        using var scope = _lock.EnterScope();
+        _horizons[cluster] = horizon;
+    }
+
+    public TimeSpan RetentionOf(ClusterRef cluster)
+    {
+        using var scope = _lock.EnterScope();
+        return RetentionLocked(cluster);
+    }
+
+    /// <summary>Whether a range query has filled the cluster's windows as far back as its retention.</summary>
     public bool IsBackfilled(ClusterRef cluster)
     {
         using var scope = _lock.EnterScope();
-        return _backfilled.Contains(cluster);
+        return _backfilled.TryGetValue(cluster, out var depth) && depth >= RetentionLocked(cluster);
     }
 
-    public void MarkBackfilled(IEnumerable<ClusterRef> clusters)
+    public void MarkBackfilled(IEnumerable<ClusterRef> clusters, TimeSpan depth)
     {
+        ArgumentNullException.ThrowIfNull(clusters);
         using var scope = _lock.EnterScope();
-        _backfilled.UnionWith(clusters);
+        foreach (var cluster in clusters)
+        {
+            _backfilled[cluster] = depth;
+        }
     }
 
     public void Ingest(MetricsSnapshot snapshot, IEnumerable<ClusterRef>? clusters = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         using var scope = _lock.EnterScope();
-        var cutoff = snapshot.Time - retention;
         foreach (var cluster in clusters ?? snapshot.Clusters)
         {
+            var cutoff = snapshot.Time - RetentionLocked(cluster);
             if (!_clusters.TryGetValue(cluster, out var buffers))
             {
                 buffers = [];
@@ -91,7 +112,11 @@ internal sealed class MetricsStore(TimeSpan retention)
         using var scope = _lock.EnterScope();
         _clusters.Remove(cluster);
         _backfilled.Remove(cluster);
+        _horizons.Remove(cluster);
     }
+
+    private TimeSpan RetentionLocked(ClusterRef cluster) =>
+        _horizons.TryGetValue(cluster, out var horizon) && horizon > retention ? horizon : retention;
 
     public int ClusterCount
     {

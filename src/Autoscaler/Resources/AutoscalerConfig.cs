@@ -58,4 +58,7 @@ internal sealed record AutoscalerConfig
     public PrometheusOverride? Prometheus { get; init; }
 
     public required AutoscalingSpec Policy { get; init; }
+
+    /// <summary>How far back its policies read signals (<see cref="Policies.Engine.ScalingEngine.SignalHorizon"/>).</summary>
+    public TimeSpan SignalHorizon { get; init; }
 }

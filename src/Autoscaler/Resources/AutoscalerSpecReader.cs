@@ -88,6 +88,7 @@ internal static class AutoscalerSpecReader
             HistoryLimit = historyLimit,
             Prometheus = prometheus,
             Policy = policy,
+            SignalHorizon = new ScalingEngine(policy, registry).SignalHorizon,
         };
     }
 

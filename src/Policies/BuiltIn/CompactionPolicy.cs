@@ -74,6 +74,8 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
 
     public string Name { get; } = spec.DisplayName;
 
+    public TimeSpan SignalHorizon => spec.PendingWindow;
+
     public Proposal Propose(in PolicyContext context)
     {
         if ((context.Component.CoresPerReplica ?? spec.CoresPerReplica) is not { } cores || cores <= 0)

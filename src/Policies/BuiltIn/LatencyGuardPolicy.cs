@@ -95,6 +95,8 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
 
     public string Name { get; }
 
+    public TimeSpan SignalHorizon => _spec.For;
+
     public Proposal Propose(in PolicyContext context)
     {
         var since = context.LastAction is { } action ? action.Time + _spec.Stabilization : DateTimeOffset.MinValue;

@@ -158,6 +158,8 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
 
     public TimeSpan HistoryHorizon => spec.RefitInterval + spec.Stabilization + spec.MetricsWindow;
 
+    public TimeSpan SignalHorizon => spec.History > spec.MetricsWindow ? spec.History : spec.MetricsWindow;
+
     public Proposal Propose(in PolicyContext context)
     {
         var now = context.Now;

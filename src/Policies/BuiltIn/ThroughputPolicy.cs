@@ -133,6 +133,8 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
 
     public TimeSpan HistoryHorizon => spec.ScaleDownInterval + spec.MetricsWindow + spec.Stabilization;
 
+    public TimeSpan SignalHorizon => spec.MetricsWindow;
+
     public Proposal Propose(in PolicyContext context)
     {
         var now = context.Now;

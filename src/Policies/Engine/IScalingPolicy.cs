@@ -15,4 +15,7 @@ public interface IScalingPolicy
 
     /// <summary>How far back this policy reads history; hosts keep at least this much.</summary>
     TimeSpan HistoryHorizon => TimeSpan.Zero;
+
+    /// <summary>How far back this policy reads signal windows; hosts that keep signals keep at least this much.</summary>
+    TimeSpan SignalHorizon => TimeSpan.Zero;
 }

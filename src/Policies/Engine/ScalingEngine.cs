@@ -25,12 +25,16 @@ public sealed class ScalingEngine
         Spec = spec;
         _plans = spec.Components.Select(c => new ComponentPlan(c, c.Policies.Select(registry.Create).ToArray(), spec.StaleAfter)).ToArray();
         HistoryHorizon = _plans.Select(p => p.Horizon).DefaultIfEmpty(TimeSpan.Zero).Max();
+        SignalHorizon = _plans.SelectMany(p => p.Policies).Select(p => p.SignalHorizon).DefaultIfEmpty(TimeSpan.Zero).Max();
     }
 
     public AutoscalingSpec Spec { get; }
 
     /// <summary>How much history the engine reads; hosts may drop entries older than this.</summary>
     public TimeSpan HistoryHorizon { get; }
+
+    /// <summary>How far back the policies read signal windows (the predictive policy's two days, say); hosts keep at least this much.</summary>
+    public TimeSpan SignalHorizon { get; }
 
     public ClusterDecision Evaluate(ClusterObservation observation, ScalingHistory history, ScalingOverrides? overrides = null, DateTimeOffset? now = null)
     {

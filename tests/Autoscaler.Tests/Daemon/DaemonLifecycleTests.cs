@@ -127,6 +127,30 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task Signals_are_backfilled_and_kept_as_far_back_as_the_policies_read()
+    {
+        await using var daemon = await StartWithClusterAsync(cpu: 0.5);
+        await DaemonFixture.EventuallyAsync(async () => DaemonFixture.Condition(await daemon.AutoscalerAsync(), "MetricsAvailable") == "True", "first evaluation");
+        var oldest = daemon.Prometheus!.RangeStarts.Min();
+        Assert.InRange(DateTimeOffset.UtcNow - oldest, TimeSpan.FromMinutes(4.9), TimeSpan.FromMinutes(5.5)); // the daemon's retention
+        Assert.Equal(TimeSpan.FromMinutes(5), daemon.Host.Hub.Store.RetentionOf(Rw));
+
+        // A predictive policy with a 1 h season reads two seasons of ingest: the cluster is backfilled again, 2 h deep.
+        daemon.Prometheus.RangeStarts.Clear();
+        daemon.Prometheus.Set(Rw, Signal.IngestRate, 1000);
+        await daemon.Kube.Autoscalers.PatchAsync("streaming", "rw-autoscaler", KubePatch.Merge(JsonNode.Parse("""
+            {"spec": {"compute": {"policies": [
+              {"type": "predictive", "seasonLength": "1h"},
+              {"type": "utilization", "metrics": [{"type": "Pods", "signal": "cpuUtilization", "averageValue": 0.5}]}]}}}
+            """)!));
+        await DaemonFixture.EventuallyAsync(() => Task.FromResult(!daemon.Prometheus.RangeStarts.IsEmpty), "a deeper backfill");
+        Assert.InRange(DateTimeOffset.UtcNow - daemon.Prometheus.RangeStarts.Min(), TimeSpan.FromHours(2), TimeSpan.FromHours(2.1));
+        Assert.Equal(TimeSpan.FromHours(2), daemon.Host.Hub.Store.RetentionOf(Rw));
+        var ingest = daemon.Host.Hub.Store.SignalsFor(Rw, new ComponentKey(ComponentKind.Compute, ""))[Signal.IngestRate];
+        Assert.InRange(DateTimeOffset.UtcNow - ingest.Samples[0].Time, TimeSpan.FromMinutes(119), TimeSpan.FromHours(2.1));
+    }
+
+    [Fact]
     public async Task Health_readiness_and_metrics_are_served_and_promtool_accepts_the_metrics()
     {
         await using var daemon = await StartWithClusterAsync(cpu: 0.9);

@@ -32,6 +32,9 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
 
     public int QueryCount => Volatile.Read(ref _count);
 
+    /// <summary>The start of every range query asked.</summary>
+    public ConcurrentQueue<DateTimeOffset> RangeStarts { get; } = new();
+
     /// <summary>Queries that were restricted to some clusters.</summary>
     public int RestrictedCount => Volatile.Read(ref _restricted);
 
@@ -70,6 +73,11 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
             Interlocked.Increment(ref _restricted);
             names = restriction.Groups[2].Value.Replace("\\", "", StringComparison.Ordinal).Split('|').ToHashSet(StringComparer.Ordinal);
             query = query.Replace("," + restriction.Value, "", StringComparison.Ordinal).Replace("{" + restriction.Value + "}", "", StringComparison.Ordinal);
+        }
+
+        if (range)
+        {
+            RangeStarts.Enqueue(DateTimeOffset.FromUnixTimeMilliseconds((long)(double.Parse(Param("start"), CultureInfo.InvariantCulture) * 1000)));
         }
 
         if (!_queries.TryGetValue(query, out var signal))

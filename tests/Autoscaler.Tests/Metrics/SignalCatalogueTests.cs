@@ -17,6 +17,18 @@ public sealed class SignalCatalogueTests
     }
 
     [Fact]
+    public void The_signal_catalogue_doc_shows_every_query_as_the_code_builds_it()
+    {
+        var doc = File.ReadAllText(Commands.CliRunner.Repo("docs/signals.md"));
+        foreach (var query in new SignalCatalogue().Queries)
+        {
+            Assert.True(doc.Contains($"### `{query.Signal.ToName()}`", StringComparison.Ordinal), $"docs/signals.md has no section for {query.Signal.ToName()}");
+            Assert.True(doc.Contains($"```promql\n{query.PromQL}\n```", StringComparison.Ordinal), $"docs/signals.md shows another query for {query.Signal.ToName()}: update it to\n{query.PromQL}");
+            Assert.True(doc.Contains(query.Why, StringComparison.Ordinal), $"docs/signals.md does not explain {query.Signal.ToName()} as the code does");
+        }
+    }
+
+    [Fact]
     public void Label_names_window_and_selector_are_configurable()
     {
         var catalogue = new SignalCatalogue(new CatalogueOptions

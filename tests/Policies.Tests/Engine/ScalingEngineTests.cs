@@ -101,4 +101,19 @@ public sealed class ScalingEngineTests
             compute: {maxReplicas: 4, policies: [{type: throughput, scaleDownInterval: 30m}]}
             """)).HistoryHorizon);
     }
+
+    [Theory]
+    [InlineData("[{type: utilization, metrics: [{type: Pods, signal: cpuUtilization, averageValue: 0.6}]}]", 0)]
+    [InlineData("[{type: throughput, metricsWindow: 20m}]", 20 * 60)]
+    [InlineData("[{type: latency-guard, barrierLatencyP99: 10s, for: 3m}]", 3 * 60)]
+    [InlineData("[{type: predictive}]", 2 * 24 * 3600)]
+    [InlineData("[{type: predictive, seasonLength: 1h}, {type: throughput, metricsWindow: 20m}]", 2 * 3600)]
+    public void The_signal_horizon_is_the_longest_window_a_policy_reads(string policies, int seconds)
+    {
+        var engine = new ScalingEngine(Build.Spec($$"""
+            compute: {maxReplicas: 4, policies: {{policies}}}
+            """));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), engine.SignalHorizon);
+    }
 }
