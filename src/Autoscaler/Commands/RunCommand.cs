@@ -26,7 +26,7 @@ internal static class RunCommand
         var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the Lease (default: the pod's, else default)" };
         var leaseName = new Option<string>("--lease-name") { Description = "Name of the Lease", DefaultValueFactory = _ => "rwautoscaler" };
         var maxAge = new Option<string>("--metrics-max-age") { Description = "Reuse a metrics fetch younger than this (alerts always fetch)", DefaultValueFactory = _ => "5s" };
-        var retention = new Option<string>("--metrics-retention") { Description = "Signal history kept (and backfilled) per cluster; at least the longest policy window", DefaultValueFactory = _ => "30m" };
+        var retention = new Option<string>("--metrics-retention") { Description = "Signal history kept (and backfilled) per cluster; longer for a cluster whose policies read further back", DefaultValueFactory = _ => "30m" };
         var workers = new Option<int>("--workers") { Description = "Clusters evaluated at once", DefaultValueFactory = _ => 4 };
         var settle = new Option<string?>("--rescale-settle") { Description = "How long a component still holds after a rescale ends (default: the rate window)" };
         var logLevel = new Option<string>("--log-level") { Description = "debug, information, warning or error", DefaultValueFactory = _ => "information" };
@@ -39,12 +39,10 @@ internal static class RunCommand
         prometheusFlags.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
         {
-            var kube = LoadKube(result.GetValue(kubeconfig), result.GetValue(context));
             var prometheus = prometheusFlags.Prometheus(result);
             var catalogue = prometheusFlags.Catalogue(result);
             var options = new DaemonOptions
             {
-                Kube = kube,
                 Namespace = result.GetValue(ns),
                 Prometheus = prometheus,
                 Catalogue = catalogue,
@@ -60,6 +58,9 @@ internal static class RunCommand
                 MetricsRetention = PrometheusFlags.ParseDuration(result.GetValue(retention)!, "--metrics-retention"),
                 Workers = result.GetValue(workers) is var w and >= 1 and <= 64 ? w : throw new CliError("--workers: expected 1 to 64"),
                 RescaleSettle = result.GetValue(settle) is { } s ? PrometheusFlags.ParseDuration(s, "--rescale-settle") : null,
+
+                // Last: a bad flag is reported even where no cluster is reachable.
+                Kube = LoadKube(result.GetValue(kubeconfig), result.GetValue(context)),
             };
 
             var level = result.GetValue(logLevel) switch

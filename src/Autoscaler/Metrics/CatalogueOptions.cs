@@ -31,7 +31,7 @@ internal sealed record CatalogueOptions
         var problems = new List<string>();
         foreach (var (option, value) in new[]
         {
-            ("namespace label", NamespaceLabel), ("cluster label", ClusterLabel), ("component label", ComponentLabel), ("group label", GroupLabel ?? "x"),
+            ("--label-namespace", NamespaceLabel), ("--label-cluster", ClusterLabel), ("--label-component", ComponentLabel), ("--label-group", GroupLabel ?? "x"),
         })
         {
             if (!IsLabelName(value))
@@ -42,12 +42,12 @@ internal sealed record CatalogueOptions
 
         if (RateWindow < TimeSpan.FromSeconds(1))
         {
-            problems.Add($"rate window: must be at least 1s, got {RateWindow}");
+            problems.Add($"--rate-window: must be at least 1s, got {RateWindow}");
         }
 
         if (Selector.Contains('{', StringComparison.Ordinal) || Selector.Contains('}', StringComparison.Ordinal))
         {
-            problems.Add($"selector: give the matchers without braces, e.g. cluster=\"eu-1\", got '{Selector}'");
+            problems.Add($"--selector: give the matchers without braces, e.g. cluster=\"eu-1\", got '{Selector}'");
         }
 
         return problems;

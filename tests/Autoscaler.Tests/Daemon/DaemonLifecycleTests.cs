@@ -151,6 +151,33 @@ public sealed class DaemonLifecycleTests
     }
 
     [Fact]
+    public async Task Kubectl_get_rwa_says_what_it_is_doing_and_why()
+    {
+        await using var daemon = await StartWithClusterAsync(cpu: 0.9);
+        await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scaled up");
+        if (ExternalTool.Require("kubectl", "install kubectl so that it is on PATH") is not { } kubectl)
+        {
+            return;
+        }
+
+        var directory = Directory.CreateTempSubdirectory("rwa-kubectl-").FullName;
+        try
+        {
+            var kubeconfig = daemon.Kube.Server.WriteKubeconfig(Path.Combine(directory, "kubeconfig"));
+            var get = await ExternalTool.RunAsync(kubectl, ["get", "rwa", "-n", "streaming", "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(directory, "cache")]);
+            Assert.True(get.ExitCode == 0, get.StandardError);
+            var lines = get.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(["NAME", "TARGET", "MODE", "COMPUTE", "COMPACTOR", "READY", "METRICS", "LAST", "SCALE", "REASON", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("rw-autoscaler", lines[1], StringComparison.Ordinal);
+            Assert.True(System.Text.RegularExpressions.Regex.IsMatch(lines[1], @"^rw-autoscaler\s+rw\s+active\s+4( \(\d running\))?\s+True\s+True\s+\d+s\s+compute 2 -> 4: utilization: cpuUtilization averages 0.9"), get.StandardOutput);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Health_readiness_and_metrics_are_served_and_promtool_accepts_the_metrics()
     {
         await using var daemon = await StartWithClusterAsync(cpu: 0.9);

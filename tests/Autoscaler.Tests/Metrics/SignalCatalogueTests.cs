@@ -48,9 +48,9 @@ public sealed class SignalCatalogueTests
 
     [Theory]
     [InlineData("namespace", "risingwave_name", "risingwave_component", "", "")]
-    [InlineData("kube-namespace", "risingwave_name", "risingwave_component", "", "namespace label")]
-    [InlineData("namespace", "1name", "risingwave_component", "", "cluster label")]
-    [InlineData("namespace", "risingwave_name", "risingwave_component", "{a=\"b\"}", "selector")]
+    [InlineData("kube-namespace", "risingwave_name", "risingwave_component", "", "--label-namespace")]
+    [InlineData("namespace", "1name", "risingwave_component", "", "--label-cluster")]
+    [InlineData("namespace", "risingwave_name", "risingwave_component", "{a=\"b\"}", "--selector")]
     public void Options_are_checked_and_problems_name_the_option(string ns, string cluster, string component, string selector, string problem)
     {
         var options = new CatalogueOptions { NamespaceLabel = ns, ClusterLabel = cluster, ComponentLabel = component, Selector = selector };

@@ -82,7 +82,7 @@ internal static partial class Tables
     private static JsonNode? Evaluate(JsonObject obj, string path)
     {
         JsonNode? node = obj;
-        foreach (var part in path.TrimStart('.').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var part in Steps(path))
         {
             var m = FilterRegex().Match(part);
             if (m.Success)
@@ -103,5 +103,29 @@ internal static partial class Tables
             }
         }
         return node;
+    }
+
+    /// <summary>The steps of a path, split on the dots outside filters (<c>[?(@.type=="Ready")]</c> holds one).</summary>
+    private static List<string> Steps(string path)
+    {
+        var steps = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= path.Length; i++)
+        {
+            var c = i < path.Length ? path[i] : '.';
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (c == '.' && depth == 0)
+            {
+                if (i > start)
+                {
+                    steps.Add(path[start..i]);
+                }
+
+                start = i + 1;
+            }
+        }
+
+        return steps;
     }
 }
