@@ -2,12 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace RwAutoscaler.Benchmarks.Daemon;
@@ -136,39 +133,9 @@ internal static class DaemonColumns
                 .WithId("Daemon"));
             foreach (var name in new[] { "Queries/tick", "Fetches/tick", "CPU/tick", "Writes", "Heap", "p50", "p99" })
             {
-                AddColumn(new Column(name));
+                AddColumn(new FigureColumn("Daemon" + name, name, name, c =>
+                    Last.TryGetValue((c.Descriptor.WorkloadMethod.Name, (int)c.Parameters["Clusters"]), out var figures) ? figures.GetValueOrDefault(name) : null));
             }
         }
-    }
-
-    private sealed class Column(string name) : IColumn
-    {
-        public string Id => "Daemon" + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => false;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => name;
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var clusters = (int)benchmarkCase.Parameters["Clusters"];
-            return Last.TryGetValue((benchmarkCase.Descriptor.WorkloadMethod.Name, clusters), out var figures) && figures.TryGetValue(name, out var value) ? value : "-";
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     }
 }

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace RwAutoscaler.Benchmarks.Operator;
@@ -45,67 +42,16 @@ internal static class OperatorColumns
             .WithToolchain(InProcessEmitToolchain.Instance)
             .WithId("Operator"));
         config.AddColumn(
-            new Column("API calls", c => c.TryGetValue("Total", out var t) ? t : c.Where(p => p.Key != "Reconciles").Sum(p => p.Value)),
-            new Column("Writes", c => c.TryGetValue("Writes", out var w) ? w : c.GetValueOrDefault("POST") + c.GetValueOrDefault("PUT") + c.GetValueOrDefault("PATCH") + c.GetValueOrDefault("DELETE")),
-            new Column("Reconciles", c => c.GetValueOrDefault("Reconciles")),
-            new HeapColumn());
+            Count("API calls", c => c.TryGetValue("Total", out var t) ? t : c.Where(p => p.Key != "Reconciles").Sum(p => p.Value)),
+            Count("Writes", c => c.TryGetValue("Writes", out var w) ? w : c.GetValueOrDefault("POST") + c.GetValueOrDefault("PUT") + c.GetValueOrDefault("PATCH") + c.GetValueOrDefault("DELETE")),
+            Count("Reconciles", c => c.GetValueOrDefault("Reconciles")),
+            new FigureColumn("OperatorHeap", "Operator heap", "Heap released when the operator (informers, queue) is dropped after converging", c =>
+                Last.TryGetValue(c.Descriptor.WorkloadMethod.Name, out var figures) && figures.HeapBytes is { } heap
+                    ? string.Create(CultureInfo.InvariantCulture, $"{heap / 1024.0 / 1024.0:F1} MiB")
+                    : null, priority: 1));
     }
 
-    private sealed class Column(string name, Func<IReadOnlyDictionary<string, long>, long> value) : IColumn
-    {
-        public string Id => "Operator" + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => name + " sent by the operator in the last iteration";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            Last.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var figures) ? value(figures.Counts).ToString(CultureInfo.InvariantCulture) : "-";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
-    }
-
-    private sealed class HeapColumn : IColumn
-    {
-        public string Id => "OperatorHeap";
-
-        public string ColumnName => "Operator heap";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 1;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Size;
-
-        public string Legend => "Heap released when the operator (informers, queue) is dropped after converging";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) =>
-            Last.TryGetValue(benchmarkCase.Descriptor.WorkloadMethod.Name, out var figures) && figures.HeapBytes is { } heap
-                ? string.Create(CultureInfo.InvariantCulture, $"{heap / 1024.0 / 1024.0:F1} MiB")
-                : "-";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
-    }
+    private static FigureColumn Count(string name, Func<IReadOnlyDictionary<string, long>, long> value) =>
+        new("Operator" + name, name, name + " sent by the operator in the last iteration", c =>
+            Last.TryGetValue(c.Descriptor.WorkloadMethod.Name, out var figures) ? value(figures.Counts).ToString(CultureInfo.InvariantCulture) : null);
 }
