@@ -5,7 +5,7 @@ namespace RwAutoscaler.Autoscaler.Metrics;
 /// <summary>
 /// One signal's samples, oldest first, that hands out windows without copying: samples already handed out are never
 /// written again. Appending writes past the end (or into a new array when full), trimming only moves the start, and
-/// anything else (a backfill that lands before existing samples) builds a new array. Not thread-safe on its own.
+/// anything else (a backfill that lands before existing samples) is merged into a new array. Not thread-safe on its own.
 /// </summary>
 internal sealed class SampleBuffer
 {
@@ -19,6 +19,7 @@ internal sealed class SampleBuffer
 
     public void Add(ReadOnlySpan<Sample> samples)
     {
+        List<Sample>? earlier = null;
         foreach (var sample in samples)
         {
             if (_count == 0 || sample.Time > _items[_start + _count - 1].Time)
@@ -27,8 +28,13 @@ internal sealed class SampleBuffer
             }
             else
             {
-                Insert(sample);
+                (earlier ??= []).Add(sample);
             }
+        }
+
+        if (earlier is not null)
+        {
+            Merge(earlier);
         }
     }
 
@@ -56,21 +62,30 @@ internal sealed class SampleBuffer
         _items[_start + _count++] = sample;
     }
 
-    private void Insert(Sample sample)
+    /// <summary>
+    /// Merges samples that land among or before the buffer's into one new array: a backfill that reaches further back
+    /// than the samples already held (days of them, for a predictive policy) costs one copy, not one per sample.
+    /// A sample at a time the buffer already holds is ignored.
+    /// </summary>
+    private void Merge(List<Sample> earlier)
     {
+        earlier.Sort(TimeOrder.Instance);
         var live = _items.AsSpan(_start, _count);
-        var index = live.BinarySearch(sample, TimeOrder.Instance);
-        if (index >= 0)
+        var items = new Sample[Math.Max(16, (live.Length + earlier.Count) * 2)];
+        int i = 0, j = 0, n = 0;
+        while (i < live.Length || j < earlier.Count)
         {
-            return;
+            if (j == earlier.Count || (i < live.Length && live[i].Time <= earlier[j].Time))
+            {
+                items[n++] = live[i++];
+            }
+            else if (earlier[j++] is var sample && (n == 0 || items[n - 1].Time < sample.Time) && (i == live.Length || live[i].Time != sample.Time))
+            {
+                items[n++] = sample;
+            }
         }
 
-        index = ~index;
-        var items = new Sample[Math.Max(16, (_count + 1) * 2)];
-        live[..index].CopyTo(items);
-        items[index] = sample;
-        live[index..].CopyTo(items.AsSpan(index + 1));
-        (_items, _start, _count) = (items, 0, _count + 1);
+        (_items, _start, _count) = (items, 0, n);
     }
 
     private sealed class TimeOrder : IComparer<Sample>

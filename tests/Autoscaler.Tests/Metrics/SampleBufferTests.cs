@@ -37,6 +37,22 @@ public sealed class SampleBufferTests
     }
 
     [Fact]
+    public void A_deeper_backfill_is_merged_before_the_samples_held_and_leaves_handed_out_windows_alone()
+    {
+        var buffer = new SampleBuffer();
+        buffer.Add([.. Enumerable.Range(10_000, 100).Select(i => At(i, -1))]);
+        var window = buffer.Window;
+
+        // Two days at 15 s reach back past what is held and overlap it: one merge, the held samples win.
+        buffer.Add([.. Enumerable.Range(0, 10_050).Select(i => At(i, 1))]);
+        var samples = buffer.Window.Samples.ToArray();
+        Assert.Equal(Enumerable.Range(0, 10_100).Select(i => T0.AddSeconds(i)), samples.Select(s => s.Time));
+        Assert.All(samples[..10_000], s => Assert.Equal(1, s.Value));
+        Assert.All(samples[10_000..], s => Assert.Equal(-1, s.Value));
+        Assert.All(window.Samples.ToArray(), s => Assert.Equal(-1, s.Value));
+    }
+
+    [Fact]
     public void The_store_keeps_each_cluster_and_component_apart_and_drops_old_samples()
     {
         var store = new MetricsStore(TimeSpan.FromMinutes(1));
