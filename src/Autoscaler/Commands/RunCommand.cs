@@ -125,12 +125,19 @@ internal static class RunCommand
 
     private static IPEndPoint Endpoint(string text)
     {
+        // rw-operator's --listen is a URL: take that form too, so one value serves both processes.
+        var given = text;
+        if (text.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text["http://".Length..].TrimEnd('/');
+        }
+
         var colon = text.LastIndexOf(':');
         var host = colon > 0 ? text[..colon] : "";
         var portText = colon >= 0 ? text[(colon + 1)..] : text;
         if (!int.TryParse(portText, out var port) || port is < 0 or > 65535)
         {
-            throw new CliError($"--listen: expected host:port such as 0.0.0.0:8080 or :8080, got '{text}'");
+            throw new CliError($"--listen: expected host:port such as 0.0.0.0:8080, :8080 or http://0.0.0.0:8080, got '{given}'");
         }
 
         if (host.Length == 0 || host is "*" or "0.0.0.0")
