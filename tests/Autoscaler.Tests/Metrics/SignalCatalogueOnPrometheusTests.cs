@@ -47,14 +47,17 @@ public sealed class SignalCatalogueOnPrometheusTests(ITestOutputHelper output)
         var catalogue = new SignalCatalogue(new CatalogueOptions { RateWindow = TimeSpan.FromSeconds(6) });
         var source = new PrometheusMetricsSource(client, catalogue);
         // Until every series has been scraped for a whole rate window (rate() under-reads a series younger than it).
+        // Each pod is its own target, scraped at its own offset: wait for both clusters, not only the first.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         MetricsSnapshot snapshot;
+        bool Settled(MetricsSnapshot s, string ns, string name, double floor) =>
+            s.Of(new ClusterRef(ns, name)).Any(x => x.Signal == Signal.ProcessedRate && x.Samples[^1].Value > floor);
         do
         {
             await Task.Delay(500);
             snapshot = await source.FetchAsync(DateTimeOffset.UtcNow, null, CancellationToken.None);
         }
-        while (DateTime.UtcNow < deadline && !snapshot.Of(new ClusterRef("team-a", "rw-a")).Any(x => x.Signal == Signal.ProcessedRate && x.Samples[^1].Value > 720));
+        while (DateTime.UtcNow < deadline && !(Settled(snapshot, "team-a", "rw-a", 720) && Settled(snapshot, "team-b", "rw-b", 450)));
 
         foreach (var fetch in snapshot.Fetches)
         {
