@@ -15,17 +15,7 @@ internal sealed partial record PolicyFile(string Name, AutoscalingSpec Spec, Tim
 
     public static PolicyFile ReadFile(string path, IReadOnlyDictionary<string, string>? variables = null, PolicyRegistry? registry = null)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SpecException(Path.GetFileName(path), [new SpecError("", $"cannot read {path}: {e.Message}")]);
-        }
-
+        var text = SpecFile.ReadText(path);
         return Parse(text, Path.GetFileName(path), Path.GetFileNameWithoutExtension(path), variables, registry);
     }
 

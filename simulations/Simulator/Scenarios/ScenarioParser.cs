@@ -15,17 +15,7 @@ internal static class ScenarioParser
 
     public static Scenario ReadFile(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SpecException(Path.GetFileName(path), [new SpecError("", $"cannot read {path}: {e.Message}")]);
-        }
-
+        var text = SpecFile.ReadText(path);
         return Parse(text, path);
     }
 
