@@ -371,7 +371,7 @@ internal sealed class AutoscalerReconciler(
         return config;
     }
 
-    private void SeedSession(ClusterState state, JsonObject obj, AutoscalerConfig config, DateTimeOffset now)
+    private static void SeedSession(ClusterState state, JsonObject obj, AutoscalerConfig config, DateTimeOffset now)
     {
         if (state.Session is not null && state.SessionGeneration == config.Generation)
         {
@@ -379,7 +379,7 @@ internal sealed class AutoscalerReconciler(
         }
 
         var previous = state.Session?.History.Entries.ToArray() ?? [];
-        state.Session = new ScalingSession(new ScalingEngine(config.Policy, _registry));
+        state.Session = new ScalingSession(config.Engine);
         state.SessionGeneration = config.Generation;
         if (!state.Seeded)
         {

@@ -15,9 +15,6 @@ internal sealed class MetricsStore(TimeSpan retention)
     private readonly Dictionary<ClusterRef, TimeSpan> _backfilled = [];
     private readonly Dictionary<ClusterRef, TimeSpan> _horizons = [];
 
-    /// <summary>The history kept for a cluster whose policies read no further back than this.</summary>
-    public TimeSpan Retention => retention;
-
     /// <summary>Keeps at least <paramref name="horizon"/> of the cluster's signals (what its policies read).</summary>
     public void Retain(ClusterRef cluster, TimeSpan horizon)
     {

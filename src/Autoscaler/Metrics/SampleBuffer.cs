@@ -79,9 +79,14 @@ internal sealed class SampleBuffer
             {
                 items[n++] = live[i++];
             }
-            else if (earlier[j++] is var sample && (n == 0 || items[n - 1].Time < sample.Time) && (i == live.Length || live[i].Time != sample.Time))
+            else
             {
-                items[n++] = sample;
+                var sample = earlier[j++];
+                var held = (n > 0 && items[n - 1].Time == sample.Time) || (i < live.Length && live[i].Time == sample.Time);
+                if (!held)
+                {
+                    items[n++] = sample;
+                }
             }
         }
 

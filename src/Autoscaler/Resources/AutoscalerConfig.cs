@@ -1,5 +1,6 @@
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Policies.Engine;
 
 namespace RwAutoscaler.Autoscaler.Resources;
 
@@ -57,8 +58,11 @@ internal sealed record AutoscalerConfig
 
     public PrometheusOverride? Prometheus { get; init; }
 
-    public required AutoscalingSpec Policy { get; init; }
+    /// <summary>The engine of its policy spec, built once per generation and shared by every evaluation (it is immutable).</summary>
+    public required ScalingEngine Engine { get; init; }
 
-    /// <summary>How far back its policies read signals (<see cref="Policies.Engine.ScalingEngine.SignalHorizon"/>).</summary>
-    public TimeSpan SignalHorizon { get; init; }
+    public AutoscalingSpec Policy => Engine.Spec;
+
+    /// <summary>How far back its policies read signals.</summary>
+    public TimeSpan SignalHorizon => Engine.SignalHorizon;
 }

@@ -87,8 +87,7 @@ internal static class AutoscalerSpecReader
             PollingInterval = interval,
             HistoryLimit = historyLimit,
             Prometheus = prometheus,
-            Policy = policy,
-            SignalHorizon = new ScalingEngine(policy, registry).SignalHorizon,
+            Engine = new ScalingEngine(policy, registry),
         };
     }
 
