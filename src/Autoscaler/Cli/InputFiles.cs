@@ -87,6 +87,12 @@ internal static class InputFiles
             : throw new CliError($"{option}: expected a time such as 2026-11-21T10:00:00Z, got '{text}'");
     }
 
+    /// <summary>A positive duration such as <c>30s</c>, <c>2m</c> or <c>1h</c>.</summary>
+    public static TimeSpan Duration(string text, string option) =>
+        Durations.TryParse(text, out var value) && value > TimeSpan.Zero
+            ? value
+            : throw new CliError($"{option}: expected a duration such as 30s, 2m or 1h, got '{text}'");
+
     /// <summary>An RFC 3339 time, <c>now</c>, or <c>now-DURATION</c> such as <c>now-24h</c>.</summary>
     public static DateTimeOffset TimeOrRelative(string text, string option, DateTimeOffset now)
     {

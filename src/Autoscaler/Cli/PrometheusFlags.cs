@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
-using RwAutoscaler.Policies.Configuration;
 
 namespace RwAutoscaler.Autoscaler.Cli;
 
@@ -85,7 +84,7 @@ internal sealed class PrometheusFlags
             CertFile = Existing(result.GetValue(CertFile), "--prometheus-cert-file"),
             KeyFile = Existing(result.GetValue(KeyFile), "--prometheus-key-file"),
             InsecureSkipVerify = result.GetValue(Insecure),
-            Timeout = ParseDuration(result.GetValue(Timeout)!, "--prometheus-timeout"),
+            Timeout = InputFiles.Duration(result.GetValue(Timeout)!, "--prometheus-timeout"),
             Headers = ParseHeaders(result.GetValue(Headers) ?? []),
             PartialResponse = result.GetValue(Partial) switch
             {
@@ -105,7 +104,7 @@ internal sealed class PrometheusFlags
             ClusterLabel = result.GetValue(LabelCluster)!,
             ComponentLabel = result.GetValue(LabelComponent)!,
             GroupLabel = result.GetValue(LabelGroup),
-            RateWindow = ParseDuration(result.GetValue(RateWindow)!, "--rate-window"),
+            RateWindow = InputFiles.Duration(result.GetValue(RateWindow)!, "--rate-window"),
             Selector = result.GetValue(Selector)!,
         };
         return catalogue.Validate() is { Count: > 0 } problems ? throw new CliError(string.Join("; ", problems)) : catalogue;
@@ -118,11 +117,6 @@ internal sealed class PrometheusFlags
 
     public static string? Existing(FileInfo? file, string option) =>
         file is null ? null : file.Exists ? file.FullName : throw new CliError($"{option}: file not found: {file.FullName}");
-
-    public static TimeSpan ParseDuration(string text, string option) =>
-        Durations.TryParse(text, out var value) && value > TimeSpan.Zero
-            ? value
-            : throw new CliError($"{option}: expected a duration such as 30s, 2m or 1h, got '{text}'");
 
     public static Dictionary<string, string> ParseHeaders(string[] values)
     {

@@ -83,7 +83,7 @@ internal sealed class RangeFlags
         var now = time.GetUtcNow();
         var start = InputFiles.TimeOrRelative(result.GetValue(Start) ?? throw new CliError("--start: is required with --prometheus"), "--start", now);
         var end = InputFiles.TimeOrRelative(result.GetValue(End)!, "--end", now);
-        var step = PrometheusFlags.ParseDuration(result.GetValue(Step)!, "--step");
+        var step = InputFiles.Duration(result.GetValue(Step)!, "--step");
         if (end <= start)
         {
             throw new CliError($"--start ({start:O}) must be before --end ({end:O})");

@@ -54,10 +54,10 @@ internal static class RunCommand
                 LeaseNamespace = result.GetValue(leaseNamespace) ?? PodNamespace() ?? "default",
                 LeaseName = result.GetValue(leaseName)!,
                 Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? $"{pod}_{Guid.NewGuid():N}" : $"{Environment.MachineName}_{Guid.NewGuid():N}",
-                MetricsMaxAge = PrometheusFlags.ParseDuration(result.GetValue(maxAge)!, "--metrics-max-age"),
-                MetricsRetention = PrometheusFlags.ParseDuration(result.GetValue(retention)!, "--metrics-retention"),
+                MetricsMaxAge = InputFiles.Duration(result.GetValue(maxAge)!, "--metrics-max-age"),
+                MetricsRetention = InputFiles.Duration(result.GetValue(retention)!, "--metrics-retention"),
                 Workers = result.GetValue(workers) is var w and >= 1 and <= 64 ? w : throw new CliError("--workers: expected 1 to 64"),
-                RescaleSettle = result.GetValue(settle) is { } s ? PrometheusFlags.ParseDuration(s, "--rescale-settle") : null,
+                RescaleSettle = result.GetValue(settle) is { } s ? InputFiles.Duration(s, "--rescale-settle") : null,
 
                 // Last: a bad flag is reported even where no cluster is reachable.
                 Kube = LoadKube(result.GetValue(kubeconfig), result.GetValue(context)),
