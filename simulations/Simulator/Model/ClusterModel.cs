@@ -24,6 +24,8 @@ internal sealed class ClusterModel
     private double _overload;         // seconds of work a saturated dataflow holds in its channels
     private double _latency;
     private double _cumulativeIngest;
+    private readonly OffsetClock _produced = new();   // the true high watermark, every step
+    private readonly OffsetClock _watermarks = new(); // the high watermarks meta has read, every 30 s
     private double _staleWatermark;
     private double _nextWatermarkRefresh;
     private double _compactionWork;   // compactor core-seconds owed
@@ -41,6 +43,7 @@ internal sealed class ClusterModel
             compactorReplicas, parameters.Rescale.CompactorStartDelay.TotalSeconds, parameters.Compactor.MaxReplicas);
         _active = _compute.Ready;
         _latency = IdleLatency;
+        _produced.Add(0, 0);
     }
 
     /// <summary>Seconds since the start of the run.</summary>
@@ -168,25 +171,28 @@ internal sealed class ClusterModel
 
         _latency = (working > 0 ? IdleLatency / (1 - rho) : 0) + _overload + stall;
 
-        // Source lag: Kafka's high watermark is refreshed only every 30 s.
+        // Source lag: Kafka's high watermark is refreshed only every 30 s; lag in seconds is the age of the oldest
+        // unconsumed message, read from the watermarks seen as kafka-lag-exporter does (the truth from every step).
         _cumulativeIngest += arrivals;
+        _produced.Add(t1, _cumulativeIngest);
         var refresh = _p.Latency.LagRefreshInterval.TotalSeconds;
         if (refresh <= 0)
         {
             _staleWatermark = _cumulativeIngest;
+            _watermarks.Add(t1, _staleWatermark);
         }
         else
         {
             while (_nextWatermarkRefresh <= t1)
             {
                 _staleWatermark = _cumulativeIngest - (ingestRate * (t1 - _nextWatermarkRefresh));
+                _watermarks.Add(_nextWatermarkRefresh, _staleWatermark);
                 _nextWatermarkRefresh += refresh;
             }
         }
 
         var consumed = _cumulativeIngest - _backlog;
         var reportedLag = Math.Max(0, _staleWatermark - consumed);
-        var rateFloor = Math.Max(ingestRate, 1);
 
         // Compactors: demand follows the data written; a backlog past the L0 limit stops writes next step.
         var compactor = _p.Compactor;
@@ -210,12 +216,12 @@ internal sealed class ClusterModel
             CompactorCpu = _compactor.Ready > 0 ? compactor.IdleCpu + ((1 - compactor.IdleCpu) * _compactorBusy) : 0,
             BarrierLatency = _latency,
             ReportedLagMessages = reportedLag,
-            ReportedLagSeconds = reportedLag / rateFloor,
+            ReportedLagSeconds = reportedLag > 0 ? _watermarks.LagSeconds(consumed, t1) : 0,
             CompactionPendingBytes = compactor.PendingBytesPerCore * (demand + (_compactionWork / compactor.BacklogSpread.TotalSeconds)),
             CompactionRunningSlots = compactor.SlotsPerCore * cores * _compactorBusy,
             WriteStop = _writeStop ? 1 : 0,
             LagMessages = _backlog,
-            LagSeconds = _backlog / rateFloor,
+            LagSeconds = _backlog > 0 ? _produced.LagSeconds(consumed, t1) : 0,
             Capacity = effective * working / _dt,
             ComputePods = _compute.Target,
             ComputeReady = _compute.Ready,

@@ -86,6 +86,24 @@ public class ClusterModelTests
     }
 
     [Fact]
+    public void Lag_in_seconds_is_the_age_of_the_oldest_unconsumed_message_even_when_ingest_stops()
+    {
+        // Twice what two replicas process for 5 minutes, then nothing: backlog / ingest would be infinite.
+        var model = new ClusterModel(NoRescaleCosts, Step, 2, 2);
+        var burst = Enumerable.Range(0, 20).Select(_ => model.Step(2 * Capacity(2))).ToList();
+        var quiet = Enumerable.Range(0, 24).Select(_ => model.Step(0)).ToList();
+
+        // Under a constant overload the consumer falls behind at half the producers' pace: the oldest waiting
+        // message is half as old as the run.
+        Assert.Equal(burst.Count * Step.TotalSeconds / 2, burst[^1].LagSeconds, 6);
+        // Once ingest stops the backlog drains and the age stays a time, bounded by the burst.
+        Assert.All(quiet, s => Assert.InRange(s.LagSeconds, 0, (burst.Count + quiet.Count) * Step.TotalSeconds));
+        Assert.True(quiet[0].LagSeconds > burst[^1].LagSeconds);
+        Assert.Equal(0, quiet[^1].LagMessages);
+        Assert.Equal(0, quiet[^1].LagSeconds);
+    }
+
+    [Fact]
     public void The_reported_lag_refreshes_every_30_seconds_and_never_exceeds_the_true_lag()
     {
         var model = new ClusterModel(Defaults, TimeSpan.FromSeconds(5), 1, 1);
