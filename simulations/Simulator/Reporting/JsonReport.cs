@@ -39,6 +39,22 @@ internal static class JsonReport
             writer.WriteNumber("utilization", bound.Utilization);
             writer.WriteNumber("infeasibleSteps", bound.InfeasibleSteps);
             writer.WriteEndObject();
+            writer.WriteStartObject("frontier");
+            writer.WriteNumber("searchSeconds", outcome.Frontier.Elapsed.TotalSeconds);
+            writer.WriteStartArray("points");
+            foreach (var point in outcome.Frontier.Points)
+            {
+                writer.WriteStartObject();
+                WriteOptional(writer, "price", double.IsFinite(point.Price) ? point.Price : null);
+                writer.WriteNumber("violationSeconds", point.ViolationSeconds);
+                writer.WriteNumber("coreHours", point.CoreHours);
+                writer.WriteNumber("computeRescales", point.ComputeRescales);
+                writer.WriteNumber("compactorRescales", point.CompactorRescales);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
             writer.WriteStartArray("policies");
             for (var i = 0; i < outcome.Runs.Count; i++)
             {
@@ -48,6 +64,10 @@ internal static class JsonReport
                 writer.WriteString("source", plan.Policies[i].Source);
                 writer.WriteNumber("pollIntervalSeconds", plan.Policies[i].PollInterval.TotalSeconds);
                 WriteScores(writer, run.Scores);
+                WriteOptional(writer, "costOverFrontier", outcome.FrontierRatio(run));
+                var hours = plan.Workload.Duration.TotalHours;
+                writer.WriteNumber("computeRescalesPerHour", run.Scores.ComputeRescales / hours);
+                writer.WriteNumber("compactorRescalesPerHour", run.Scores.CompactorRescales / hours);
                 writer.WriteEndObject();
             }
 

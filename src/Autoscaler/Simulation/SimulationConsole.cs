@@ -20,15 +20,15 @@ internal static class SimulationConsole
                 foreach (var plan in plans)
                 {
                     var tasks = plan.Policies.Select(p => context.AddTask(Markup.Escape($"{plan.Scenario.Name}: {p.Name}"), maxValue: 1)).ToArray();
-                    var runs = plan.Run(timelines, (index, fraction) => tasks[index].Value = fraction);
-                    outcomes.Add(new ScenarioOutcome(plan, runs));
+                    var frontier = context.AddTask(Markup.Escape($"{plan.Scenario.Name}: clairvoyant frontier"), maxValue: 1);
+                    outcomes.Add(ScenarioOutcome.Of(plan, timelines, (index, fraction) => tasks[index].Value = fraction, new Progress<double>(f => frontier.Value = f)));
                 }
             });
         return outcomes;
     }
 
     public static List<ScenarioOutcome> RunQuietly(IReadOnlyList<SimulationPlan> plans, bool timelines) =>
-        plans.Select(plan => new ScenarioOutcome(plan, plan.Run(timelines))).ToList();
+        plans.Select(plan => ScenarioOutcome.Of(plan, timelines)).ToList();
 
     public static void WriteSummary(IAnsiConsole console, ScenarioOutcome outcome)
     {
@@ -36,12 +36,13 @@ internal static class SimulationConsole
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]{plan.Scenario.Name}[/]: {plan.Scenario.Workload.Describe()}, {Format.Duration(plan.Workload.Duration.TotalSeconds)} simulated, lower bound {Format.Number(plan.Bound.CoreHours, "0")} core-hours");
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("policy", "SLO violated", "p99 lat", "max lag", "replica-h", "cost/bound", "rescales", "converge");
+            .AddColumns("policy", "SLO violated", "p99 lat", "max lag", "replica-h", "cost/frontier", "cost/floor", "rescales/h", "converge");
         foreach (var column in table.Columns.Skip(1))
         {
             column.RightAligned();
         }
 
+        var hours = Math.Max(plan.Workload.Duration.TotalHours, 1e-9);
         foreach (var run in outcome.Runs)
         {
             var s = run.Scores;
@@ -52,12 +53,15 @@ internal static class SimulationConsole
                 Format.Duration(s.P99BarrierLatencySeconds),
                 Format.Duration(s.MaxLagSeconds),
                 $"{Format.Number(s.ComputeReplicaHours, "0")}+{Format.Number(s.CompactorReplicaHours, "0")}",
+                outcome.FrontierRatio(run) is { } ratio ? Format.Ratio(ratio) : "-",
                 Format.Ratio(s.CostRatio),
-                $"{s.ComputeRescales}+{s.CompactorRescales}",
+                $"{Format.Number(s.ComputeRescales / hours, "0.#")}+{Format.Number(s.CompactorRescales / hours, "0.#")}",
                 s.LoadSteps == 0 ? "-" : Markup.Escape(Format.Duration(s.ConvergenceMeanSeconds)));
         }
 
         console.Write(table);
-        console.MarkupLine("[grey]replica-h and rescales: compute+compactor; cost: core-hours over the lower bound; converge: mean time to settle after a load step[/]");
+        var frontier = outcome.Frontier;
+        console.MarkupLine(Markup.Escape($"clairvoyant frontier: {frontier.Points.Count} points, from {Format.Duration(frontier.Points[0].ViolationSeconds)} violated at {Format.Number(frontier.Points[0].CoreHours, "0")} core-hours to {Format.Duration(frontier.Points[^1].ViolationSeconds)} at {Format.Number(frontier.Points[^1].CoreHours, "0")} ({Format.Duration(frontier.Elapsed.TotalSeconds)} to find)"));
+        console.MarkupLine("[grey]replica-h and rescales per hour: compute+compactor; cost/frontier: core-hours over the cheapest clairvoyant schedule with as much violation (- where none violates as little); cost/floor: over the free-rescale floor; converge: mean time to settle after a load step[/]");
     }
 }

@@ -14,7 +14,7 @@ public class ReportTests
             with { Description = "a <small> step" };
         var policy = TestFiles.Write("ours.yaml", "compute:\n  maxReplicas: 32\n  policies:\n    - type: throughput\n      metricsWindow: 2m\n");
         var plan = SimulationPlan.Create(scenario, policy: policy, compare: ["hpa", "static"]);
-        return new ScenarioOutcome(plan, plan.Run(timelines: true));
+        return ScenarioOutcome.Of(plan, timelines: true);
     });
 
     [Fact]

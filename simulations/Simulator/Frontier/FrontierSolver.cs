@@ -1,0 +1,66 @@
+using RwAutoscaler.Simulator.Scenarios;
+using RwAutoscaler.Simulator.Scoring;
+using RwAutoscaler.Simulator.Workloads;
+
+namespace RwAutoscaler.Simulator.Frontier;
+
+/// <summary>How hard the frontier search looks: the prices of violation swept, and the labels kept per step.</summary>
+internal sealed record FrontierOptions
+{
+    /// <summary>Core-seconds one second of SLO violation is worth, from 0 (cost only) to a price no saving pays.</summary>
+    public IReadOnlyList<double> Prices { get; init; } = [0, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024, 4096];
+
+    public int Beam { get; init; } = 192;
+}
+
+/// <summary>
+/// The clairvoyant frontier of a scenario: for each price of violation, the cheapest compute schedule that knows the
+/// whole workload, decides every step and pays every rescale cost of the model (a search over the model's own
+/// dynamics); then the cheapest compactor schedule that never stops writes under what that compute processes; then
+/// both replayed through the model, which gives the point. Every point is a real schedule's score, so the frontier
+/// can only be above the true optimum, never below it.
+/// </summary>
+internal static class FrontierSolver
+{
+    private const double WriteStopPrice = 1e6;
+
+    public static Frontier Solve(Scenario scenario, Trace workload, LowerBound bound, FrontierOptions? options = null, IProgress<double>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(bound);
+        options ??= new FrontierOptions();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var steps = workload.Values.Length;
+        var max = Math.Min(scenario.Model.Compute.MaxReplicas, bound.PeakCompute + 3);
+        var compute = new ComputeSchedule(scenario, workload.Values, bound.Compute, max);
+        var points = new FrontierPoint[options.Prices.Count];
+        var done = 0;
+        Parallel.For(
+            0,
+            options.Prices.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
+            i =>
+            {
+                var price = options.Prices[i];
+                var found = LagrangianSearch.Run(compute, price, options.Beam, cancellation);
+                var ample = new Schedule(found.Initial, found.Actions, scenario.Model.Compactor.MaxReplicas, Schedule.Hold(steps));
+                var (_, processed) = ScheduleReplay.Run(scenario, workload, bound, ample, "frontier");
+                var compactors = LagrangianSearch.Run(new CompactorSchedule(scenario.Model, scenario.Step, processed, workload.Values), WriteStopPrice, options.Beam, cancellation);
+                var schedule = ample with { CompactorInitial = compactors.Initial, Compactor = compactors.Actions };
+                var (scores, _) = ScheduleReplay.Run(scenario, workload, bound, schedule, "frontier");
+                points[i] = new FrontierPoint(price, scores.ViolationSeconds, scores.CoreHours, scores.ComputeRescales, scores.CompactorRescales);
+                progress?.Report((double)Interlocked.Increment(ref done) / (options.Prices.Count + 1));
+            });
+
+        // Static provisioning at and above the peak need: the zero-violation end, whatever the search kept.
+        var statics = Enumerable.Range(bound.PeakCompute, 3).Where(n => n <= scenario.Model.Compute.MaxReplicas).Select(n =>
+        {
+            var (scores, _) = ScheduleReplay.Run(scenario, workload, bound, Schedule.Static(n, bound.PeakCompactor, steps), "static");
+            return new FrontierPoint(double.PositiveInfinity, scores.ViolationSeconds, scores.CoreHours, 0, 0);
+        });
+        var frontier = new Frontier(Frontier.Pareto(points.Concat(statics)), clock.Elapsed);
+        progress?.Report(1);
+        return frontier;
+    }
+}
