@@ -3,8 +3,9 @@ using System.Text;
 namespace RwAutoscaler.Simulator.Reporting;
 
 /// <summary>
-/// The results table of simulations/README.md: per scenario, SLO-violation time and cost against the lower bound
-/// of our policy and of every other policy, and whether our policy meets the goal there. Written between the
+/// The results table of simulations/README.md: per scenario, SLO-violation time, cost against the clairvoyant
+/// frontier at that violation and against the free-rescale floor, and rescales per hour, of our policy and of every
+/// other policy, and whether our policy meets the goal there. Written between the
 /// <c>results:begin</c> and <c>results:end</c> markers so the rest of the file stays as people wrote it.
 /// </summary>
 internal static class ResultsTable
@@ -12,7 +13,7 @@ internal static class ResultsTable
     public const string Begin = "<!-- results:begin -->";
     public const string End = "<!-- results:end -->";
 
-    /// <summary>The goal: cost within this factor of the lower bound.</summary>
+    /// <summary>The goal: cost within this factor of the clairvoyant frontier at the policy's own violation time.</summary>
     public const double CostGoal = 1.3;
 
     public static string Update(string document, IReadOnlyList<ScenarioOutcome> outcomes, string command)
@@ -36,12 +37,13 @@ internal static class ResultsTable
         var names = outcomes.SelectMany(o => o.Runs.Skip(1).Select(r => r.Policy)).Distinct().ToList();
         var ours = outcomes.Count > 0 ? outcomes[0].Ours.Policy : "ours";
         md.AppendLine();
-        md.AppendLine($"Each cell: time with the SLO violated (share of the run) / cost as a multiple of the lower bound. "
-            + $"**{ours}** is our policy. The mark after another policy compares {ours} with it: ✓ less violation time at no more cost, "
+        md.AppendLine($"Each cell: time with the SLO violated (share of the run) / cost as a multiple of the clairvoyant frontier at that "
+            + "violation time (F; - where the frontier has no schedule that violates as little) and of the free-rescale floor / compute+compactor "
+            + $"rescales per hour. **{ours}** is our policy. The mark after another policy compares {ours} with it: ✓ less violation time at no more cost, "
             + $"= neither violated and {ours} cost no more, ▲ less violation time but more cost, ▼ cheaper but more violation time, "
-            + $"✗ more violation time at more cost. Goal: ✓ (or =) against every baseline and cost within {CostGoal:0.0}x of the bound.");
+            + $"✗ more violation time at more cost. Goal: ✓ (or =) against every baseline and cost within {CostGoal:0.0}x of the frontier.");
         md.AppendLine();
-        md.Append("| scenario | ").Append(ours).Append(" | within 1.3x |");
+        md.Append("| scenario | ").Append(ours).Append(" | within 1.3x F |");
         foreach (var name in names)
         {
             md.Append(' ').Append(name).Append(" |");
@@ -58,12 +60,12 @@ internal static class ResultsTable
         foreach (var outcome in outcomes)
         {
             var mine = outcome.Ours.Scores;
-            md.Append("| ").Append(outcome.Plan.Scenario.Name).Append(" | **").Append(Cell(mine)).Append("** | ")
-                .Append(mine.CostRatio <= CostGoal ? "yes" : "no").Append(" |");
+            md.Append("| ").Append(outcome.Plan.Scenario.Name).Append(" | **").Append(Cell(outcome, outcome.Ours)).Append("** | ")
+                .Append(WithinGoal(outcome) ? "yes" : "no").Append(" |");
             foreach (var name in names)
             {
                 var other = outcome.Runs.Skip(1).FirstOrDefault(r => r.Policy == name);
-                md.Append(' ').Append(other is null ? "-" : $"{Cell(other.Scores)} {Mark(mine, other.Scores)}").Append(" |");
+                md.Append(' ').Append(other is null ? "-" : $"{Cell(outcome, other)} {Mark(mine, other.Scores)}").Append(" |");
             }
 
             md.AppendLine();
@@ -111,7 +113,7 @@ internal static class ResultsTable
         ArgumentNullException.ThrowIfNull(outcome);
         ArgumentNullException.ThrowIfNull(baselines);
         var mine = outcome.Ours.Scores;
-        return mine.CostRatio <= CostGoal
+        return WithinGoal(outcome)
             && outcome.Baselines.Where(r => baselines.Contains(r.Policy)).All(r => Mark(mine, r.Scores) is "✓" or "=");
     }
 
@@ -133,10 +135,23 @@ internal static class ResultsTable
             parts.Add($"{name}: ✓/= in {dominated}, no more violation time in {lessViolation}");
         }
 
-        var within = outcomes.Count(o => o.Ours.Scores.CostRatio <= CostGoal);
+        var within = outcomes.Count(WithinGoal);
+        var ratios = outcomes.Select(o => o.FrontierRatio(o.Ours)).OfType<double>().Order().ToList();
+        var median = ratios.Count == 0 ? "-" : Format.Ratio(ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2);
+        var compactors = outcomes.Max(o => o.Ours.Scores.CompactorRescales / o.Plan.Workload.Duration.TotalHours);
         return $"**{ours}** meets the whole goal in {met} of {outcomes.Count} scenarios. Against each baseline, out of {outcomes.Count}: "
-            + string.Join("; ", parts) + $". Cost within {CostGoal:0.0}x of the lower bound in {within} of {outcomes.Count}.";
+            + string.Join("; ", parts) + $". Cost within {CostGoal:0.0}x of the frontier in {within} of {outcomes.Count} (median {median}); "
+            + $"at most {Format.Number(compactors, "0.#")} compactor rescales per hour.";
     }
 
-    private static string Cell(Scoring.Scores s) => $"{Format.Duration(s.ViolationSeconds)} ({Format.Percent(s.ViolationFraction)}) / {Format.Ratio(s.CostRatio)}";
+    private static bool WithinGoal(ScenarioOutcome outcome) => outcome.FrontierRatio(outcome.Ours) is <= CostGoal;
+
+    private static string Cell(ScenarioOutcome outcome, Running.RunResult run)
+    {
+        var s = run.Scores;
+        var hours = outcome.Plan.Workload.Duration.TotalHours;
+        var frontier = outcome.FrontierRatio(run) is { } f ? Format.Ratio(f) : "-";
+        return $"{Format.Duration(s.ViolationSeconds)} ({Format.Percent(s.ViolationFraction)}) / {frontier} F ({Format.Ratio(s.CostRatio)}) / "
+            + $"{Format.Number(s.ComputeRescales / hours, "0.#")}+{Format.Number(s.CompactorRescales / hours, "0.#")}";
+    }
 }

@@ -23,7 +23,8 @@ public class ReportTests
         var html = HtmlReport.Render(Outcome.Value);
 
         Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
-        Assert.Equal(3 * 3, CountOf(html, "<svg "));            // three charts per policy
+        Assert.Equal((3 * 3) + 1, CountOf(html, "<svg "));      // three charts per policy, and cost against violation
+        Assert.Contains("clairvoyant frontier", html, StringComparison.Ordinal);
         Assert.Equal(3, CountOf(html, "<h3>"));                  // one lane per policy
         foreach (var forbidden in new[] { "http://", "https://", "<script", "<link", "src=", "url(" })
         {
@@ -50,12 +51,22 @@ public class ReportTests
         var policies = scenario.GetProperty("policies").EnumerateArray().ToList();
         Assert.Equal(["ours", "hpa", "static"], policies.Select(p => p.GetProperty("policy").GetString()));
         foreach (var field in new[] { "violationSeconds", "violationFraction", "p99BarrierLatencySeconds", "maxLagMessages", "maxLagSeconds",
-            "computeReplicaHours", "compactorReplicaHours", "coreHours", "costRatio", "computeRescales", "compactorRescales", "loadSteps" })
+            "computeReplicaHours", "compactorReplicaHours", "coreHours", "costRatio", "computeRescales", "compactorRescales", "loadSteps",
+            "costOverFrontier", "computeRescalesPerHour", "compactorRescalesPerHour" })
         {
             Assert.All(policies, p => Assert.Equal(JsonValueKind.Number, p.GetProperty(field).ValueKind));
         }
 
         Assert.All(policies, p => Assert.True(p.TryGetProperty("convergenceMeanSeconds", out _)));
+        var points = scenario.GetProperty("frontier").GetProperty("points").EnumerateArray().ToList();
+        Assert.NotEmpty(points);
+        Assert.All(points, p => Assert.True(p.GetProperty("coreHours").GetDouble() > 0));
+        // Sorted by violation, cheaper as violation grows.
+        for (var i = 1; i < points.Count; i++)
+        {
+            Assert.True(points[i].GetProperty("violationSeconds").GetDouble() > points[i - 1].GetProperty("violationSeconds").GetDouble());
+            Assert.True(points[i].GetProperty("coreHours").GetDouble() < points[i - 1].GetProperty("coreHours").GetDouble());
+        }
     }
 
     [Fact]
