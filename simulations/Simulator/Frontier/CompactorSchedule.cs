@@ -64,7 +64,7 @@ internal sealed class CompactorSchedule : ISchedule<CompactorState, CompactorKey
     public CompactorKey Key(in CompactorState s) => new(
         s.Target,
         s.Ready,
-        s.Starting > 0 ? (int)Math.Round(s.ReadyAt - s.Now) : -1,
+        s.Pods.Starting > 0 ? (int)Math.Round(s.Pods.ReadyAt - s.Now) : -1,
         s.Work <= 0 ? 0 : 1 + (int)(4 * Math.Log2(1 + (s.Work / _unit))),
         (int)(s.Busy * 10),
         s.WriteStop);

@@ -104,17 +104,10 @@ internal sealed class ComputeSchedule : ISchedule<ComputeState, ComputeKey>
 
         var now = s.Now;
         var warmup = _model.Rescale.WarmupDuration.TotalSeconds;
-        var coarse = new ComputeState
-        {
-            Target = s.Target,
-            Ready = s.Ready,
-            Starting = s.Starting,
-            Active = s.Active,
-            ActiveAfterPause = s.ActiveAfterPause,
-        };
+        var coarse = new ComputeState { Pods = s.Pods with { ReadyAt = 0 }, Active = s.Active, ActiveAfterPause = s.ActiveAfterPause };
         return new ComputeKey(
             coarse,
-            s.Starting > 0 ? (int)Math.Round(s.ReadyAt - now) : (s.RescheduleAt < double.PositiveInfinity ? -1 : -2),
+            s.Pods.Starting > 0 ? (int)Math.Round(s.Pods.ReadyAt - now) : (s.RescheduleAt < double.PositiveInfinity ? -1 : -2),
             s.PauseUntil > now ? (int)Math.Ceiling((s.PauseUntil - now) / 5) : 0,
             now - s.WarmupFrom < warmup ? (int)((now - s.WarmupFrom) / _dt) : -1,
             s.Backlog <= 0 ? 0 : 1 + (int)Math.Log2(1 + (s.Backlog / _unit)),

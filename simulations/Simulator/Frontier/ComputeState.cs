@@ -5,15 +5,11 @@ namespace RwAutoscaler.Simulator.Frontier;
 /// <summary>
 /// The compute side of the <see cref="ClusterModel"/> as a value (pod start, reschedule tick and pause, recovery on
 /// scale-in, warm-up, backlog, overload and barrier latency): the model steps it, and the frontier search copies it
-/// for each choice it tries, so both run the same equations. Pods added while others start become ready with the
-/// newest (the simulator never scales while a rescale is in progress, so this only coarsens a hand-driven model).
+/// for each choice it tries, so both run the same equations.
 /// </summary>
 internal record struct ComputeState
 {
-    public int Target;
-    public int Ready;
-    public int Starting;
-    public double ReadyAt;
+    public Pods Pods;
     public int Active;
     public int ActiveAfterPause;
     public double PauseStart;
@@ -31,8 +27,7 @@ internal record struct ComputeState
         var n = Math.Clamp(replicas, 0, model.MaxReplicas);
         return new ComputeState
         {
-            Target = n,
-            Ready = n,
+            Pods = Pods.Of(n),
             Active = n,
             PauseUntil = double.NegativeInfinity,
             RescheduleAt = double.PositiveInfinity,
@@ -41,28 +36,17 @@ internal record struct ComputeState
         };
     }
 
+    public readonly int Target => Pods.Target;
+
+    public readonly int Ready => Pods.Ready;
+
     /// <summary>As <see cref="ClusterModel.ComputeRescaling"/>: no decision is acted on while this holds.</summary>
     public readonly bool Rescaling =>
-        Starting > 0 || RescheduleAt < double.PositiveInfinity || Now < PauseUntil || Active != Ready;
+        Pods.Starting > 0 || RescheduleAt < double.PositiveInfinity || Now < PauseUntil || Active != Ready;
 
     public void Scale(ComputeDynamics model, int target)
     {
-        target = Math.Clamp(target, 0, model.MaxReplicas);
-        if (target > Target)
-        {
-            Starting += target - Target;
-            ReadyAt = Now + model.PodStartDelay;
-            Target = target;
-            return;
-        }
-
-        var remove = Target - target;
-        var fromStarting = Math.Min(Starting, remove);
-        Starting -= fromStarting;
-        var removed = remove - fromStarting;
-        Ready -= removed;
-        Target = target;
-        if (removed > 0)
+        if (Pods.Scale(Math.Clamp(target, 0, model.MaxReplicas), Now, model.PodStartDelay) > 0)
         {
             Pause(Now, model.RecoveryTime + model.ActorPause(Ready), Ready);
             RescheduleAt = double.PositiveInfinity;
@@ -77,10 +61,9 @@ internal record struct ComputeState
     {
         var t0 = Now;
         var t1 = t0 + dt;
-        if (Starting > 0 && ReadyAt <= t0)
+        if (Pods.Advance(t0))
         {
-            Ready += Starting;
-            Starting = 0;
+            // Meta picks new workers up on its next parallelism-control tick.
             var tick = model.RescheduleTick;
             var next = tick > 0 ? Math.Ceiling(t0 / tick) * tick : t0;
             RescheduleAt = Math.Min(RescheduleAt, next);
