@@ -39,7 +39,7 @@ internal static class LagrangianSearch
         var next = new List<Label<TState>>();
         var index = new Dictionary<TKey, int>();
         var candidates = new List<int>();
-        var kept = new Dictionary<int, int>();
+        var buffers = new PruneBuffers();
         for (var step = 0; step < problem.Steps; step++)
         {
             if (step % 256 == 0)
@@ -72,7 +72,7 @@ internal static class LagrangianSearch
 
             if (next.Count > beam)
             {
-                Prune(problem, next, beam, kept);
+                Prune(problem, next, beam, buffers);
             }
 
             parents[step] = new int[next.Count];
@@ -108,25 +108,26 @@ internal static class LagrangianSearch
     }
 
     // The best label of each group first, then the best of the rest, up to the beam.
-    private static void Prune<TState, TKey>(ISchedule<TState, TKey> problem, List<Label<TState>> labels, int beam, Dictionary<int, int> perGroup)
+    private static void Prune<TState, TKey>(ISchedule<TState, TKey> problem, List<Label<TState>> labels, int beam, PruneBuffers buffers)
         where TState : struct
         where TKey : struct, IEquatable<TKey>
     {
-        var order = new int[labels.Count];
-        var objectives = new double[labels.Count];
-        for (var i = 0; i < order.Length; i++)
+        var n = labels.Count;
+        buffers.Reset(n);
+        var order = buffers.Order.AsSpan(0, n);
+        var objectives = buffers.Objectives.AsSpan(0, n);
+        var keep = buffers.Keep.AsSpan(0, n);
+        for (var i = 0; i < n; i++)
         {
             order[i] = i;
             objectives[i] = labels[i].Objective;
         }
 
-        Array.Sort(objectives, order);
-        perGroup.Clear();
-        var keep = new bool[labels.Count];
+        objectives.Sort(order);
         var count = 0;
         foreach (var i in order)
         {
-            if (perGroup.TryAdd(problem.Group(labels[i].State), i))
+            if (buffers.Groups.Add(problem.Group(labels[i].State)))
             {
                 keep[i] = true;
                 count++;
@@ -148,7 +149,7 @@ internal static class LagrangianSearch
         }
 
         var write = 0;
-        for (var i = 0; i < labels.Count; i++)
+        for (var i = 0; i < n; i++)
         {
             if (keep[i])
             {
@@ -156,7 +157,7 @@ internal static class LagrangianSearch
             }
         }
 
-        labels.RemoveRange(write, labels.Count - write);
+        labels.RemoveRange(write, n - write);
     }
 
     private static void Extend<TState, TKey>(
@@ -202,5 +203,30 @@ internal static class LagrangianSearch
         var tolerance = 1e-12 * Math.Max(1, Math.Abs(b.Objective));
         return a.Objective < b.Objective - tolerance
             || (Math.Abs(a.Objective - b.Objective) <= tolerance && (a.Violation < b.Violation || (a.Violation == b.Violation && a.Cost < b.Cost)));
+    }
+
+    // Reused from step to step: pruning runs on most steps of a long search.
+    private sealed class PruneBuffers
+    {
+        public int[] Order { get; private set; } = [];
+
+        public double[] Objectives { get; private set; } = [];
+
+        public bool[] Keep { get; private set; } = [];
+
+        public HashSet<int> Groups { get; } = [];
+
+        public void Reset(int count)
+        {
+            if (Order.Length < count)
+            {
+                Order = new int[count * 2];
+                Objectives = new double[count * 2];
+                Keep = new bool[count * 2];
+            }
+
+            Array.Clear(Keep, 0, count);
+            Groups.Clear();
+        }
     }
 }
