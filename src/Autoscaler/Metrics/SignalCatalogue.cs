@@ -128,10 +128,12 @@ internal sealed class SignalCatalogue
                 "The dashboards' Kafka Consumer Lag Size summed over partitions: high watermark (meta) minus the last offset read "
                 + "(compute), both reduced to one value per partition first because they come from different pods; minus 1 "
                 + "because the high watermark is the next offset."),
-            new(Signal.SourceLagSeconds, SignalScope.Cluster,
-                $"({lag}) / clamp_min({ingest}, 1)",
-                "The lag in seconds of ingest: lag over the producers' rate (at least 1 message/s, as the simulator does). "
-                + "Assumes one row per message."),
+            new(Signal.SourceLagSeconds, SignalScope.Cluster, LagAge(c, M),
+                "The age of the oldest unconsumed message, worst partition, as kafka-lag-exporter estimates it: the time the "
+                + "high watermark reached the consumer's position, interpolated linearly in the watermark's history read at "
+                + "ages 0, 30s, 1m, 2m, 4m, 8m, 15m, 30m, 1h, 2h and 4h (each term is the share of one interval the position "
+                + "is behind; a history Prometheus does not hold counts nothing, and 4h is the ceiling). Unlike lag over "
+                + "ingest rate, it stays a delay when ingest drops after a burst."),
             new(Signal.CompactionPendingBytes, SignalScope.Cluster,
                 $"sum by ({c}) (max by ({c}, group) ({M("storage_compact_pending_bytes")}))",
                 "Bytes the LSM tree needs compacted to reach balance, over all compaction groups (meta). RisingWave's sizing "
@@ -146,6 +148,38 @@ internal sealed class SignalCatalogue
                 + "the gauge and sets only stopped groups, so no series means no stop: 'or 0' over meta's worker_num keeps the "
                 + "signal present (a missing signal would block every scale-down)."),
         ];
+    }
+
+    // The ages at which the watermark's history is read: fine where latency SLOs sit (a minute or two), coarse where
+    // only "very late" matters. kafka-lag-exporter keeps a lookup table of a similar size (60 points by default).
+    private static readonly TimeSpan[] LagAges =
+    [
+        TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(4),
+        TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2),
+        TimeSpan.FromHours(4),
+    ];
+
+    /// <summary>
+    /// Per partition, the sum over the history's intervals of (interval length x the share of it during which the
+    /// watermark was already past the consumer's position): clamp((W_newer - position) / (W_newer - W_older), 0, 1).
+    /// Offsets are integers, so a denominator clamped to 1 only matters when the watermark did not move, and then
+    /// the share is 0 or 1 as it should be. Plain PromQL, so the same query serves instant ticks, range backfills
+    /// and recordings.
+    /// </summary>
+    private static string LagAge(string c, Func<string, string, string> m)
+    {
+        string Watermark(TimeSpan age) =>
+            $"max by ({c}, source_id, partition) ({m("source_kafka_high_watermark", "")}{(age == TimeSpan.Zero ? "" : " offset " + FormatDuration(age))})";
+        var position = $"(max by ({c}, source_id, partition) ({m("source_latest_message_id", "")}) + 1)";
+        var terms = new List<string>();
+        for (var i = 1; i < LagAges.Length; i++)
+        {
+            var (newer, older) = (Watermark(LagAges[i - 1]), Watermark(LagAges[i]));
+            var seconds = (LagAges[i] - LagAges[i - 1]).TotalSeconds.ToString(CultureInfo.InvariantCulture);
+            terms.Add($"(clamp(({newer} - {position}) / clamp_min({newer} - {older}, 1), 0, 1) * {seconds} or 0 * {position})");
+        }
+
+        return $"max by ({c}) ({string.Join(" + ", terms)})";
     }
 
     internal static string FormatDuration(TimeSpan value) =>

@@ -91,7 +91,7 @@ public sealed class SignalCatalogueOnPrometheusTests(ITestOutputHelper output)
         Assert.InRange(V(rb, Signal.BarrierLatencyP99), 1, 2.5);
         Assert.InRange(V(ra, Signal.SourceLagMessages), 10_000, 10_000 + (200 * 60));
         Assert.InRange(V(rb, Signal.SourceLagMessages), 0, 1_000);
-        Assert.InRange(V(ra, Signal.SourceLagSeconds), 10_000.0 / 1400, (10_000.0 + (200 * 60)) / 600);
+        Assert.InRange(V(ra, Signal.SourceLagSeconds), 0, 60); // the age of its oldest message: LagAgeOnPrometheusTests checks the value
         Assert.Equal(8e9, V(ra, Signal.CompactionPendingBytes));
         Assert.Equal(3, V(ra, Signal.CompactionRunningSlots));
         Assert.Equal(1, V(rb, Signal.CompactionRunningSlots), 6);
