@@ -61,5 +61,8 @@ internal sealed record SearchSpace
     /// <summary>objective = cost / lower bound + weight x share of time with the SLO violated, averaged over the scenarios.</summary>
     public double ViolationWeight { get; init; } = 20;
 
+    /// <summary>When set, a candidate that rescales compactors more often than this in any scenario ranks behind every one that does not.</summary>
+    public double? MaxCompactorRescalesPerHour { get; init; }
+
     public ulong Seed { get; init; } = 1;
 }

@@ -52,9 +52,11 @@ internal static class SearchSpaceParser
         }
 
         var weight = 20.0;
+        double? maxCompactorRescales = null;
         if (map.Map("objective") is { } objective)
         {
             weight = objective.Number("violationWeight", weight, NumberRange.NonNegative);
+            maxCompactorRescales = objective.OptionalNumber("maxCompactorRescalesPerHour", NumberRange.Positive);
             objective.Done();
         }
 
@@ -69,6 +71,7 @@ internal static class SearchSpaceParser
             BasePath = Path.GetFullPath(Path.Combine(folder, basePath!)),
             Parameters = parameters,
             ViolationWeight = weight,
+            MaxCompactorRescalesPerHour = maxCompactorRescales,
             Seed = seed,
         };
         Check(space, name);

@@ -16,6 +16,7 @@ internal sealed class Tuner
 {
     private readonly SearchSpace _space;
     private readonly SimulationRunner[] _runners;
+    private readonly double[] _hours;
 
     public Tuner(SearchSpace space, IReadOnlyList<SimulationPlan> plans)
     {
@@ -23,6 +24,7 @@ internal sealed class Tuner
         ArgumentNullException.ThrowIfNull(plans);
         _space = space;
         _runners = plans.Select(p => new SimulationRunner(p.Scenario, p.Workload, p.Bound)).ToArray();
+        _hours = plans.Select(p => p.Workload.Values.Length * p.Scenario.Step.TotalHours).ToArray();
     }
 
     /// <summary>Evaluates <paramref name="budget"/> candidates; <paramref name="progress"/> gets the number done.</summary>
@@ -125,12 +127,17 @@ internal sealed class Tuner
         var scores = _runners.Select(r => r.Run(policy, recordTimeline: false).Scores).ToImmutableArray();
         var cost = scores.Average(s => s.CostRatio);
         var violation = scores.Average(s => s.ViolationFraction);
+
+        // A rescale limit is a constraint, not a price: any excess puts the candidate behind every one within it.
+        var excess = _space.MaxCompactorRescalesPerHour is { } limit
+            ? scores.Select((s, i) => Math.Max(0, (s.CompactorRescales / _hours[i]) - limit)).Sum()
+            : 0;
         return candidate with
         {
             Scores = scores,
             MeanCostRatio = cost,
             MeanViolationFraction = violation,
-            Objective = scores.Average(s => s.CostRatio + (_space.ViolationWeight * s.ViolationFraction)),
+            Objective = scores.Average(s => s.CostRatio + (_space.ViolationWeight * s.ViolationFraction)) + (excess > 0 ? 1000 + excess : 0),
         };
     }
 

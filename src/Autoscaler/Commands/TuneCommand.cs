@@ -23,10 +23,11 @@ internal static class TuneCommand
         var space = new Option<FileInfo>("--space") { Description = "Search space file: base policy, parameters, objective", Required = true };
         var budget = new Option<int>("--budget") { Description = "Parameter sets to evaluate", Required = true };
         var output = new Option<string?>("--out") { Description = "Where to write the best policy (default: out/tune/<space>.yaml)" };
+        var weight = new Option<double?>("--violation-weight") { Description = "The price of violation: 1% of the time with the SLO violated weighs weight/100 of the floor's cost (default: the space's)" };
         var parallelism = new Option<int>("--parallelism") { Description = "Simulations at once (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("tune", "Search policy parameters against scenarios; print the Pareto front and write the best policy")
         {
-            scenarios, space, budget, output, parallelism,
+            scenarios, space, budget, output, weight, parallelism,
         };
         command.SetAction(result => cli.Run(() =>
         {
@@ -49,6 +50,16 @@ internal static class TuneCommand
             }
 
             var searchSpace = SearchSpaceParser.ReadFile(spaceFile.FullName);
+            if (result.GetValue(weight) is { } w)
+            {
+                if (!double.IsFinite(w) || w < 0)
+                {
+                    throw new CliError($"--violation-weight: must be a number >= 0, got {w}");
+                }
+
+                searchSpace = searchSpace with { ViolationWeight = w };
+            }
+
             var plans = result.GetValue(scenarios)!.Select(file => Plan(file, searchSpace)).ToList();
             var tuner = new Tuner(searchSpace, plans);
             var started = System.Diagnostics.Stopwatch.StartNew();
@@ -93,7 +104,7 @@ internal static class TuneCommand
         var best = tuned.Best;
         var lines = new List<string>
         {
-            $"Tuned by `autoscaler tune --space {Path.GetFileName(space.Source)} --budget {budget}` from {Path.GetFileName(space.BasePath)},",
+            $"Tuned by `autoscaler tune --space {Path.GetFileName(space.Source)} --violation-weight {space.ViolationWeight:0.##} --budget {budget}` from {Path.GetFileName(space.BasePath)},",
             $"over: {string.Join(", ", plans.Select(p => p.Scenario.Name))}.",
             $"Objective (cost / lower bound + {space.ViolationWeight:0.##} x share of time violating the SLO, averaged): {best.Objective:0.###}",
             $"(the base scored {tuned.Base.Objective:0.###}); mean cost {best.MeanCostRatio:0.00}x the lower bound, SLO violated {Format.Percent(best.MeanViolationFraction)} of the time.",

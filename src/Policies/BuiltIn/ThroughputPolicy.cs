@@ -45,6 +45,24 @@ public sealed record ThroughputPolicySpec : PolicySpec
     /// <summary>scale-down.interval: a scale-down waits this long, then takes the largest count asked for meanwhile.</summary>
     public TimeSpan ScaleDownInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Release after a burst: when every count wished for since the scale-down was first wished is at most this share
+    /// of the current replicas, the scale-down waits only <see cref="ReleaseInterval"/>. 0 (Flink's behaviour) never
+    /// releases early. Capacity raised to work off a burst's backlog is far above the need once it has drained, while
+    /// the fall after a daily peak asks for a little less at a time and keeps the full interval.
+    /// </summary>
+    public double ReleaseBelow { get; init; }
+
+    /// <summary>
+    /// A scale-down keeps what the highest ingest rate of this window needs at the target utilisation; zero (Flink's
+    /// behaviour) looks at the metrics window only. Each rescale pauses the dataflow, so giving back capacity that a
+    /// load returning within this window needs again costs a violation and buys little.
+    /// </summary>
+    public TimeSpan PeakWindow { get; init; }
+
+    /// <summary>How long a release waits (see <see cref="ReleaseBelow"/>).</summary>
+    public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>scaling.effectiveness.threshold.</summary>
     public double EffectivenessThreshold { get; init; } = 0.1;
 
@@ -92,6 +110,9 @@ internal sealed class ThroughputPolicyType : IPolicyType
             ScaleUpMaxFactor = fields.Number("scaleUpMaxFactor", defaults.ScaleUpMaxFactor, NumberRange.Positive),
             ScaleDownMaxFactor = fields.Number("scaleDownMaxFactor", defaults.ScaleDownMaxFactor, new NumberRange(0, 1, MaxOpen: true)),
             ScaleDownInterval = fields.Duration("scaleDownInterval", defaults.ScaleDownInterval, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            ReleaseBelow = fields.Number("releaseBelow", defaults.ReleaseBelow, new NumberRange(0, 1, MaxOpen: true)),
+            PeakWindow = fields.Duration("peakWindow", defaults.PeakWindow, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            ReleaseInterval = fields.Duration("releaseInterval", defaults.ReleaseInterval, TimeSpan.Zero, TimeSpan.FromDays(1)),
             EffectivenessThreshold = fields.Number("effectivenessThreshold", defaults.EffectivenessThreshold, NumberRange.Unit),
             BlockIneffectiveScaleUp = fields.Boolean("blockIneffectiveScaleUp", false),
             ScalabilityCoefficient = fields.Number("scalabilityCoefficient", 1.0, NumberRange.UnitOpenClosed),
@@ -122,6 +143,10 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
     private static readonly ExplanationTemplate Ineffective = new(
         "needs {3:N0}/s for a target rate of {1:N0}/s; the last scale-up gave only {5:0%} of the expected gain -> {4}", RateNames);
 
+    private static readonly ExplanationTemplate HeldForPeak = new(
+        "capacity {0:N0}/s exceeds the {1:N0}/s now, but the peak of {3:N0}/s in the last {5:0}s needs {4} replicas: no scale-down",
+        "trueProcessingRate", "targetRate", "lag", "peakRate", "replicas", "peakWindowSeconds");
+
     private static readonly ExplanationTemplate Collecting = new(
         "collecting metrics: {0:0}s of the {1:0}s window since the last rescale settled", "collectedSeconds", "windowSeconds");
 
@@ -133,7 +158,7 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
 
     public TimeSpan HistoryHorizon => spec.ScaleDownInterval + spec.MetricsWindow + spec.Stabilization;
 
-    public TimeSpan SignalHorizon => spec.MetricsWindow;
+    public TimeSpan SignalHorizon => spec.PeakWindow > spec.MetricsWindow ? spec.PeakWindow : spec.MetricsWindow;
 
     public Proposal Propose(in PolicyContext context)
     {
@@ -225,6 +250,19 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             return Replicas(desired, Rescale, numbers, invalid);
         }
 
+        if (desired < current && spec.PeakWindow > TimeSpan.Zero && !backlog && double.IsFinite(tpr)
+            && context.Window(Signal.IngestRate, now - spec.PeakWindow) is { IsOk: true } recent)
+        {
+            var forPeak = (int)Math.Ceiling(Math.Round(Capacity(recent.Max, 0, spec.TargetUtilization, withRestart: false) / tpr / spec.ScalabilityCoefficient * replicas, 9));
+            if (forPeak >= current)
+            {
+                return Replicas(current, HeldForPeak, new Numbers(tpr, targetRate, lag, recent.Max, forPeak, spec.PeakWindow.TotalSeconds), invalid);
+            }
+
+            desired = Math.Max(desired, forPeak);
+            numbers = new Numbers(tpr, targetRate, lag, targetCapacity, desired, replicas);
+        }
+
         if (desired == current)
         {
             return Replicas(current, Rescale, numbers, invalid);
@@ -243,8 +281,8 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         return utilization <= 0 ? double.PositiveInfinity : Math.Round(lagRate + restartRate + (targetRate / utilization));
     }
 
-    // DelayedScaleDown: the first scale-down wish starts a clock; when it has run for the interval, scale to
-    // the largest count wished for meanwhile. Any other proposal, or an action, starts over. The clock is
+    // DelayedScaleDown: the first scale-down wish starts a clock; when it has run for the interval (the release
+    // interval while every wish is far below the current count), scale to the largest count wished for meanwhile. Any other proposal, or an action, starts over. The clock is
     // carried in the proposal itself, so the policy needs only the previous entry of the history.
     private Proposal DelayedScaleDown(in PolicyContext context, int desired, Numbers numbers, SampleQuality invalid)
     {
@@ -259,7 +297,8 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             largest = Math.Max(largest, earlier.PendingReplicas);
         }
 
-        var remaining = spec.ScaleDownInterval - (now - since);
+        var interval = largest <= spec.ReleaseBelow * context.Current ? spec.ReleaseInterval : spec.ScaleDownInterval;
+        var remaining = interval - (now - since);
         var proposal = remaining <= TimeSpan.Zero
             ? Replicas(largest, Rescale, new Numbers(numbers[0], numbers[1], numbers[2], numbers[3], largest, numbers[5]), invalid)
             : Replicas(context.Current, Pending, new Numbers(numbers[0], numbers[1], numbers[2], numbers[3], largest, remaining.TotalSeconds), invalid);

@@ -142,6 +142,51 @@ public sealed class ThroughputPolicyTests
         Assert.Equal(5, last.PendingReplicas);
     }
 
+    [Theory]
+    [InlineData(0.1, 4)]    // wishes 4 of 10 (the 0.6 max factor), under half: released after 5 minutes
+    [InlineData(0.45, 10)]  // wishes ceil(159,524 / 222,222 * 10) = 8, over half: still waits the hour
+    public void A_scale_down_far_below_the_current_count_is_released_after_the_release_interval(double busy, int afterFiveMinutes)
+    {
+        var policy = Build.Policy("type: throughput\nscaleDownInterval: 1h\nreleaseBelow: 0.5\nreleaseInterval: 5m\nmetricsWindow: 1m\nstabilization: 0s");
+        var history = new List<HistoryEntry>();
+        Proposal last = default;
+        for (var minute = 0; minute <= 5; minute++)
+        {
+            var now = Build.Now + TimeSpan.FromMinutes(minute);
+            var component = Build.Component(
+                ComponentKind.Compute, 10,
+                (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)),
+                (Signal.BusyRatio, Build.Constant(busy, TimeSpan.FromMinutes(2), now)),
+                (Signal.IngestRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)));
+            last = policy.Propose(new PolicyContext(component, now, TimeSpan.FromMinutes(2), new ScalingHistory(history.ToArray())));
+            history.Add(new HistoryEntry { Time = now, Component = ComponentKey.Compute, From = 10, To = 10, Recommended = last.Replicas, Proposals = [last] });
+        }
+
+        Assert.Equal(afterFiveMinutes, last.Replicas);
+    }
+
+    [Theory]
+    [InlineData(true, 10, "no scale-down")]  // the peak needs 13: hold
+    [InlineData(false, 5, "-> 5")]           // no peak window: ceil(159,524 / 333,333 * 10) = 5
+    public void A_scale_down_keeps_what_the_peak_of_the_peak_window_needs(bool peakWindow, int replicas, string explained)
+    {
+        // 10 replicas at busy 0.3 process 100k/s (a true rate of 333k/s); ingest is 100k/s now and was 300k/s for a
+        // minute 20 to 21 minutes ago, which needs 300k / 0.7 = 428,571/s: ceil(428,571 / 333,333 * 10) = 13 > 10.
+        var spec = peakWindow ? "\npeakWindow: 30m" : "";
+        var policy = Build.Policy("type: throughput\nscaleDownInterval: 0s\nmetricsWindow: 1m\nstabilization: 0s" + spec);
+        var ingest = Build.Series(160, i => i is >= 76 and < 80 ? 300_000 : 100_000);
+        var component = Build.Component(
+            ComponentKind.Compute, 10,
+            (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2))),
+            (Signal.BusyRatio, Build.Constant(0.3, TimeSpan.FromMinutes(2))),
+            (Signal.IngestRate, ingest));
+
+        var proposal = policy.Propose(Build.Context(component));
+
+        Assert.Equal(replicas, proposal.Replicas);
+        Assert.Contains(explained, proposal.Explain(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_scale_up_wish_clears_a_pending_scale_down()
     {
