@@ -12,7 +12,9 @@ internal static class BenchmarkProgram
         // In-process: the benchmarks reference the projects directly, so BenchmarkDotNet need not regenerate
         // and rebuild a copy of this project (which it cannot find under its assembly name anyway).
         // AsDefault: a benchmark that names its own job (the operator's minute-long ones) runs only that one.
-        var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        // The timeout is for the frontier of two weeks, whose single run takes minutes (BenchmarkDotNet's default is 5).
+        var toolchain = new InProcessEmitToolchain(TimeSpan.FromMinutes(20), logOutput: true);
+        var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(toolchain).AsDefault());
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args, config);
     }
 }

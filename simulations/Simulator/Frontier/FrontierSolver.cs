@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using RwAutoscaler.Simulator.Scenarios;
 using RwAutoscaler.Simulator.Scoring;
 using RwAutoscaler.Simulator.Workloads;
@@ -10,7 +11,18 @@ internal sealed record FrontierOptions
     /// <summary>Core-seconds one second of SLO violation is worth, from 0 (cost only) to a price no saving pays.</summary>
     public IReadOnlyList<double> Prices { get; init; } = [0, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024, 4096];
 
-    public int Beam { get; init; } = 192;
+    /// <summary>Labels the compute search keeps per step (beyond the best of each group); null: as many as <see cref="LabelBudget"/> allows.</summary>
+    public int? ComputeBeam { get; init; }
+
+    /// <summary>
+    /// Labels x steps one compute search may keep: a short trace is searched with up to 2,048 labels a step, two
+    /// weeks at 15 s (80,640 steps) with 256, so that the frontier of two weeks stays within two minutes on 2 cores.
+    /// </summary>
+    public long LabelBudget { get; init; } = 20_000_000;
+
+    public int ComputeBeamFor(int steps) => ComputeBeam ?? (int)Math.Clamp(LabelBudget / Math.Max(1, steps), 256, 2048);
+
+    public int CompactorBeam { get; init; } = 128;
 }
 
 /// <summary>
@@ -36,6 +48,9 @@ internal static class FrontierSolver
         var compute = new ComputeSchedule(scenario, workload.Values, bound.Compute, max);
         var points = new FrontierPoint[options.Prices.Count];
         var done = 0;
+
+        // Neighbouring prices often find the same compute schedule: its compactors and its score are searched once.
+        var scored = new ConcurrentDictionary<ComputePlan, Lazy<Scores>>();
         Parallel.For(
             0,
             options.Prices.Count,
@@ -43,12 +58,15 @@ internal static class FrontierSolver
             i =>
             {
                 var price = options.Prices[i];
-                var found = LagrangianSearch.Run(compute, price, options.Beam, cancellation);
-                var ample = new Schedule(found.Initial, found.Actions, scenario.Model.Compactor.MaxReplicas, Schedule.Hold(steps));
-                var (_, processed) = ScheduleReplay.Run(scenario, workload, bound, ample, "frontier");
-                var compactors = LagrangianSearch.Run(new CompactorSchedule(scenario.Model, scenario.Step, processed, workload.Values), WriteStopPrice, options.Beam, cancellation);
-                var schedule = ample with { CompactorInitial = compactors.Initial, Compactor = compactors.Actions };
-                var (scores, _) = ScheduleReplay.Run(scenario, workload, bound, schedule, "frontier");
+                var found = LagrangianSearch.Run(compute, price, options.ComputeBeamFor(steps), cancellation);
+                var scores = scored.GetOrAdd(new ComputePlan(found.Initial, found.Actions), plan => new Lazy<Scores>(() =>
+                {
+                    var ample = new Schedule(plan.Initial, plan.Actions, scenario.Model.Compactor.MaxReplicas, Schedule.Hold(steps));
+                    var (_, processed) = ScheduleReplay.Run(scenario, workload, bound, ample, "frontier");
+                    var compactors = LagrangianSearch.Run(new CompactorSchedule(scenario.Model, scenario.Step, processed, workload.Values), WriteStopPrice, options.CompactorBeam, cancellation);
+                    var schedule = ample with { CompactorInitial = compactors.Initial, Compactor = compactors.Actions };
+                    return ScheduleReplay.Run(scenario, workload, bound, schedule, "frontier").Scores;
+                })).Value;
                 points[i] = new FrontierPoint(price, scores.ViolationSeconds, scores.CoreHours, scores.ComputeRescales, scores.CompactorRescales);
                 progress?.Report((double)Interlocked.Increment(ref done) / (options.Prices.Count + 1));
             });
@@ -62,5 +80,19 @@ internal static class FrontierSolver
         var frontier = new Frontier(Frontier.Pareto(points.Concat(statics)), clock.Elapsed);
         progress?.Report(1);
         return frontier;
+    }
+}
+
+/// <summary>A compute schedule as a dictionary key: two searches that found the same one share its compactor search.</summary>
+internal sealed record ComputePlan(int Initial, short[] Actions)
+{
+    public bool Equals(ComputePlan? other) => other is not null && Initial == other.Initial && Actions.AsSpan().SequenceEqual(other.Actions);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Initial);
+        hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Actions.AsSpan()));
+        return hash.ToHashCode();
     }
 }

@@ -11,6 +11,12 @@ internal sealed record ScenarioOutcome(SimulationPlan Plan, IReadOnlyList<RunRes
 
     public IEnumerable<RunResult> Baselines => Runs.Skip(1);
 
+    /// <summary>Our points: the first policy and every other that is not a named baseline (strict, economy).</summary>
+    public IEnumerable<RunResult> Points => Runs.Where((r, i) => i == 0 || !Scenarios.Baselines.IsBaseline(r.Policy));
+
+    /// <summary>The named baselines: HPA, KEDA, Flink, static.</summary>
+    public IEnumerable<RunResult> NamedBaselines => Runs.Skip(1).Where(r => Scenarios.Baselines.IsBaseline(r.Policy));
+
     /// <summary>A run's cost over the frontier's at that run's own violation time; null where the frontier has no point as good.</summary>
     public double? FrontierRatio(RunResult run)
     {

@@ -13,10 +13,16 @@ internal sealed partial record PolicyFile(string Name, AutoscalingSpec Spec, Tim
 {
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>The scenarios <c>autoscaler tune</c> made this policy on (its "# over:" header line); empty when not tuned.</summary>
+    public IReadOnlyList<string> TunedOn { get; init; } = [];
+
     public static PolicyFile ReadFile(string path, IReadOnlyDictionary<string, string>? variables = null, PolicyRegistry? registry = null)
     {
         var text = SpecFile.ReadText(path);
-        return Parse(text, Path.GetFileName(path), Path.GetFileNameWithoutExtension(path), variables, registry);
+        var tunedOn = TunedOnLine().Match(text) is { Success: true } over
+            ? over.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            : [];
+        return Parse(text, Path.GetFileName(path), Path.GetFileNameWithoutExtension(path), variables, registry) with { TunedOn = tunedOn };
     }
 
     public static PolicyFile Parse(string text, string source, string name, IReadOnlyDictionary<string, string>? variables = null, PolicyRegistry? registry = null)
@@ -83,4 +89,7 @@ internal sealed partial record PolicyFile(string Name, AutoscalingSpec Spec, Tim
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}")]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^# over: (.*)\.\r?$", RegexOptions.Multiline)]
+    private static partial Regex TunedOnLine();
 }

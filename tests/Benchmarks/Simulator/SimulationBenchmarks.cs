@@ -19,7 +19,7 @@ public class SimulationBenchmarks
     private SimulationRunner _runner = null!;
     private Dictionary<string, PolicyFile> _policies = null!;
 
-    [Params("default", "reactive", "flink", "hpa")]
+    [Params("balanced", "economy", "flink", "hpa")]
     public string Policy { get; set; } = "";
 
     [GlobalSetup]
@@ -41,8 +41,8 @@ public class SimulationBenchmarks
         var policies = Path.Combine(Repository.Root, "simulations", "policies");
         _policies = new Dictionary<string, PolicyFile>
         {
-            ["default"] = PolicyFile.ReadFile(Path.Combine(policies, "default.yaml")),
-            ["reactive"] = PolicyFile.ReadFile(Path.Combine(policies, "reactive.yaml")),
+            ["balanced"] = PolicyFile.ReadFile(Path.Combine(policies, "balanced.yaml")),
+            ["economy"] = PolicyFile.ReadFile(Path.Combine(policies, "economy.yaml")),
             ["flink"] = Baselines.Load("flink", variables),
             ["hpa"] = Baselines.Load("hpa", variables),
         };

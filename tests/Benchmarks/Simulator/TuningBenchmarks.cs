@@ -21,7 +21,7 @@ public class TuningBenchmarks
     public void Setup()
     {
         var simulations = Path.Combine(Repository.Root, "simulations");
-        var space = SearchSpaceParser.ReadFile(Path.Combine(simulations, "spaces", "default.yaml"));
+        var space = SearchSpaceParser.ReadFile(Path.Combine(simulations, "spaces", "family.yaml"));
         var plans = new[] { "synthetic-cosine", "synthetic-step", "synthetic-ramp-up", "synthetic-diurnal", "synthetic-spikes", "synthetic-random-walk" }
             .Select(name => SimulationPlan.Create(ScenarioParser.ReadFile(Path.Combine(simulations, "scenarios", name + ".yaml")), policy: space.BasePath, compare: []))
             .ToList();

@@ -80,6 +80,7 @@ public class ReportTests
         Assert.EndsWith(ResultsTable.End + "\n\nafter\n", updated, StringComparison.Ordinal);
         Assert.DoesNotContain("old table", updated, StringComparison.Ordinal);
         Assert.Contains("| test-step | **", updated, StringComparison.Ordinal);
+        Assert.Contains("| point | scenarios | median cost / F |", updated, StringComparison.Ordinal);
         Assert.Contains("autoscaler simulate ...", updated, StringComparison.Ordinal);
     }
 

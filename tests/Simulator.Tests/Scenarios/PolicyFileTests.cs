@@ -106,4 +106,14 @@ public class PolicyFileTests
             Assert.NotEmpty(PolicyFile.ReadFile(file).Spec.Components);
         }
     }
+
+    [Theory]
+    [InlineData("# Tuned by `autoscaler tune ...` from start.yaml,\n# over: synthetic-step, synthetic-cosine.\n", new[] { "synthetic-step", "synthetic-cosine" })]
+    [InlineData("# written by hand\n", new string[0])]
+    public void The_scenarios_a_policy_was_tuned_on_come_from_its_header(string header, string[] tunedOn)
+    {
+        var file = TestFiles.Write("tuned.yaml", header + "compute:\n  maxReplicas: 4\n  policies:\n    - type: fixed\n      replicas: 2\n");
+
+        Assert.Equal(tunedOn, PolicyFile.ReadFile(file).TunedOn);
+    }
 }

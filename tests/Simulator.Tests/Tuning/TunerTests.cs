@@ -120,6 +120,24 @@ public class TunerTests
     }
 
     [Fact]
+    public void A_candidate_over_the_compactor_rescale_limit_ranks_behind_every_one_within_it()
+    {
+        var (space, plan) = Setup();
+        var free = new Tuner(space, [plan]).Run(12, parallelism: 2);
+        var hours = plan.Workload.Duration.TotalHours;
+        var rates = free.Candidates.Select(c => c.Scores.Max(s => s.CompactorRescales / hours)).Order().ToList();
+        var limit = rates[rates.Count / 2]; // about half the candidates are over it
+        Assert.True(rates[^1] > limit, "some candidate must rescale compactors more than others");
+
+        var limited = new Tuner(space with { MaxCompactorRescalesPerHour = limit }, [plan]).Run(12, parallelism: 2);
+
+        static bool Within(Candidate c, double limit, double hours) => c.Scores.All(s => s.CompactorRescales / hours <= limit);
+        Assert.True(Within(limited.Best, limit, hours));
+        var worstWithin = limited.Candidates.Where(c => Within(c, limit, hours)).Max(c => c.Objective);
+        Assert.All(limited.Candidates.Where(c => !Within(c, limit, hours)), c => Assert.True(c.Objective > worstWithin));
+    }
+
+    [Fact]
     public void A_seed_gives_the_same_search_on_any_number_of_cores()
     {
         var (space, plan) = Setup();
