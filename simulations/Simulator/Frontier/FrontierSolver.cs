@@ -18,7 +18,7 @@ internal sealed record FrontierOptions
     /// Labels x steps one compute search may keep: a short trace is searched with up to 2,048 labels a step, two
     /// weeks at 15 s (80,640 steps) with 256, so that the frontier of two weeks stays within two minutes on 2 cores.
     /// </summary>
-    public long LabelBudget { get; init; } = 20_000_000;
+    public long LabelBudget { get; init; } = 5_000_000;
 
     public int ComputeBeamFor(int steps) => ComputeBeam ?? (int)Math.Clamp(LabelBudget / Math.Max(1, steps), 256, 2048);
 
