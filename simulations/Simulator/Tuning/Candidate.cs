@@ -22,6 +22,9 @@ internal sealed record Candidate
 
     public required double Objective { get; init; }
 
+    /// <summary>False when it breaks a constraint of the space (the compactor rescale limit).</summary>
+    public bool Feasible { get; init; } = true;
+
     /// <summary>True when no other candidate is at least as good on cost and violations and better on one.</summary>
     public bool Dominates(Candidate other) =>
         MeanCostRatio <= other.MeanCostRatio && MeanViolationFraction <= other.MeanViolationFraction
@@ -34,8 +37,11 @@ internal sealed record TuningResult(IReadOnlyList<Candidate> Candidates, IReadOn
     public static IReadOnlyList<Candidate> Front(IReadOnlyList<Candidate> candidates)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        return candidates
-            .Where(c => double.IsFinite(c.Objective) && !candidates.Any(other => other.Dominates(c)))
+
+        // Within the constraints when any candidate is: a front of policies one may not use says nothing.
+        var usable = candidates.Any(c => c.Feasible) ? candidates.Where(c => c.Feasible).ToList() : candidates;
+        return usable
+            .Where(c => double.IsFinite(c.Objective) && !usable.Any(other => other.Dominates(c)))
             .GroupBy(c => (c.MeanCostRatio, c.MeanViolationFraction))
             .Select(g => g.First())
             .OrderBy(c => c.MeanCostRatio)

@@ -138,6 +138,7 @@ internal sealed class Tuner
             MeanCostRatio = cost,
             MeanViolationFraction = violation,
             Objective = scores.Average(s => s.CostRatio + (_space.ViolationWeight * s.ViolationFraction)) + (excess > 0 ? 1000 + excess : 0),
+            Feasible = excess == 0,
         };
     }
 

@@ -135,6 +135,7 @@ public class TunerTests
         Assert.True(Within(limited.Best, limit, hours));
         var worstWithin = limited.Candidates.Where(c => Within(c, limit, hours)).Max(c => c.Objective);
         Assert.All(limited.Candidates.Where(c => !Within(c, limit, hours)), c => Assert.True(c.Objective > worstWithin));
+        Assert.All(limited.Pareto, c => Assert.True(c.Feasible));
     }
 
     [Fact]
