@@ -24,7 +24,7 @@ internal sealed class Tuner
         ArgumentNullException.ThrowIfNull(plans);
         _space = space;
         _runners = plans.Select(p => new SimulationRunner(p.Scenario, p.Workload, p.Bound)).ToArray();
-        _hours = plans.Select(p => p.Workload.Values.Length * p.Scenario.Step.TotalHours).ToArray();
+        _hours = plans.Select(p => p.Workload.Duration.TotalHours).ToArray();
     }
 
     /// <summary>Evaluates <paramref name="budget"/> candidates; <paramref name="progress"/> gets the number done.</summary>

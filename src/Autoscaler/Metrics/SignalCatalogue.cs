@@ -131,8 +131,8 @@ internal sealed class SignalCatalogue
             new(Signal.SourceLagSeconds, SignalScope.Cluster, LagAge(c, M),
                 "The age of the oldest unconsumed message, worst partition, as kafka-lag-exporter estimates it: the time the "
                 + "high watermark reached the consumer's position, interpolated linearly in the watermark's history read at "
-                + "ages 0, 30s, 1m, 2m, 4m, 8m, 15m, 30m, 1h, 2h and 4h (each term is the share of one interval the position "
-                + "is behind; a history Prometheus does not hold counts nothing, and 4h is the ceiling). Unlike lag over "
+                + $"ages {LagAgesText} (each term is the share of one interval the position "
+                + $"is behind; a history Prometheus does not hold counts nothing, and {FormatDuration(LagAges[^1])} is the ceiling). Unlike lag over "
                 + "ingest rate, it stays a delay when ingest drops after a burst."),
             new(Signal.CompactionPendingBytes, SignalScope.Cluster,
                 $"sum by ({c}) (max by ({c}, group) ({M("storage_compact_pending_bytes")}))",
@@ -158,6 +158,10 @@ internal sealed class SignalCatalogue
         TimeSpan.FromMinutes(8), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), TimeSpan.FromHours(2),
         TimeSpan.FromHours(4),
     ];
+
+    // "0, 30s, ..., 2h and 4h", for the explanation.
+    private static string LagAgesText =>
+        string.Join(", ", LagAges[..^1].Select(a => a == TimeSpan.Zero ? "0" : FormatDuration(a))) + " and " + FormatDuration(LagAges[^1]);
 
     /// <summary>
     /// Per partition, the sum over the history's intervals of (interval length x the share of it during which the

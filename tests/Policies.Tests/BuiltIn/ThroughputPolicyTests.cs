@@ -114,27 +114,17 @@ public sealed class ThroughputPolicyTests
     public void Delayed_scale_down_waits_the_interval_then_takes_the_largest_wish()
     {
         var policy = Build.Policy("type: throughput\nscaleDownInterval: 10m\nmetricsWindow: 1m\nstabilization: 0s");
-        var history = new List<HistoryEntry>();
         Proposal last = default;
         // Every minute for 10 minutes the cluster is over-provisioned: at busy 0.1 it would go to the floor of
         // 4 (max factor 0.6); at minute 4, at busy 0.3, to ceil(159,524 / 333,333 * 10) = 5.
-        for (var minute = 0; minute <= 10; minute++)
+        foreach (var (minute, proposal) in EveryMinute(policy, 10, minute => minute == 4 ? 0.3 : 0.1))
         {
-            var now = Build.Now + TimeSpan.FromMinutes(minute);
-            var busy = minute == 4 ? 0.3 : 0.1;
-            var component = Build.Component(
-                ComponentKind.Compute, 10,
-                (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)),
-                (Signal.BusyRatio, Build.Constant(busy, TimeSpan.FromMinutes(2), now)),
-                (Signal.IngestRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)));
-            last = policy.Propose(new PolicyContext(component, now, TimeSpan.FromMinutes(2), new ScalingHistory(history.ToArray())));
+            last = proposal;
             if (minute < 10)
             {
                 Assert.Equal(10, last.Replicas);
                 Assert.Equal(Build.Now, last.PendingSince);
             }
-
-            history.Add(new HistoryEntry { Time = now, Component = ComponentKey.Compute, From = 10, To = 10, Recommended = last.Replicas, Proposals = [last] });
         }
 
         // After ten minutes it executes, with the largest count wished for meanwhile.
@@ -148,19 +138,8 @@ public sealed class ThroughputPolicyTests
     public void A_scale_down_far_below_the_current_count_is_released_after_the_release_interval(double busy, int afterFiveMinutes)
     {
         var policy = Build.Policy("type: throughput\nscaleDownInterval: 1h\nreleaseBelow: 0.5\nreleaseInterval: 5m\nmetricsWindow: 1m\nstabilization: 0s");
-        var history = new List<HistoryEntry>();
-        Proposal last = default;
-        for (var minute = 0; minute <= 5; minute++)
-        {
-            var now = Build.Now + TimeSpan.FromMinutes(minute);
-            var component = Build.Component(
-                ComponentKind.Compute, 10,
-                (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)),
-                (Signal.BusyRatio, Build.Constant(busy, TimeSpan.FromMinutes(2), now)),
-                (Signal.IngestRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)));
-            last = policy.Propose(new PolicyContext(component, now, TimeSpan.FromMinutes(2), new ScalingHistory(history.ToArray())));
-            history.Add(new HistoryEntry { Time = now, Component = ComponentKey.Compute, From = 10, To = 10, Recommended = last.Replicas, Proposals = [last] });
-        }
+
+        var last = EveryMinute(policy, 5, _ => busy).Last().Proposal;
 
         Assert.Equal(afterFiveMinutes, last.Replicas);
     }
@@ -185,6 +164,27 @@ public sealed class ThroughputPolicyTests
 
         Assert.Equal(replicas, proposal.Replicas);
         Assert.Contains(explained, proposal.Explain(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The policy's proposal every minute from <see cref="Build.Now"/> to <paramref name="minutes"/> on 10 replicas that
+    /// process the 100k/s arriving at <paramref name="busy"/>(minute), each proposal kept in the history the next one reads.
+    /// </summary>
+    private static IEnumerable<(int Minute, Proposal Proposal)> EveryMinute(IScalingPolicy policy, int minutes, Func<int, double> busy)
+    {
+        var history = new List<HistoryEntry>();
+        for (var minute = 0; minute <= minutes; minute++)
+        {
+            var now = Build.Now + TimeSpan.FromMinutes(minute);
+            var component = Build.Component(
+                ComponentKind.Compute, 10,
+                (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)),
+                (Signal.BusyRatio, Build.Constant(busy(minute), TimeSpan.FromMinutes(2), now)),
+                (Signal.IngestRate, Build.Constant(100_000, TimeSpan.FromMinutes(2), now)));
+            var proposal = policy.Propose(new PolicyContext(component, now, TimeSpan.FromMinutes(2), new ScalingHistory(history.ToArray())));
+            history.Add(new HistoryEntry { Time = now, Component = ComponentKey.Compute, From = 10, To = 10, Recommended = proposal.Replicas, Proposals = [proposal] });
+            yield return (minute, proposal);
+        }
     }
 
     [Fact]
