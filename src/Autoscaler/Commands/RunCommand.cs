@@ -70,7 +70,7 @@ internal static class RunCommand
                 "error" => LogEventLevel.Error,
                 _ => LogEventLevel.Information,
             };
-            using var logging = LoggerFactory.Create(b => b.AddJsonLogging(JsonLogging.CreateLogger(level)).SetMinimumLevel(LogLevel.Debug));
+            using var logging = JsonLogging.CreateFactory(JsonLogging.CreateLogger(level));
             var log = logging.CreateLogger("rwautoscaler");
             if (prometheus is null)
             {

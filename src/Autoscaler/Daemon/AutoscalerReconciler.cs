@@ -179,7 +179,7 @@ internal sealed class AutoscalerReconciler(
                     Shorten($"{endpoint.Source}: {endpoint.Error}; holding replicas until it answers")));
             }
 
-            metrics.MetricsAvailable.Set(0, config.Target.Namespace, config.Target.Name);
+            metrics.MetricsAvailable.WithLabels(config.Target.Namespace, config.Target.Name).Set(0);
             report.MetricsUnavailable($"{endpoint.Source}: {endpoint.Error}");
             await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
             return new ReconcileOutcome(NextTick(config.PollingInterval, now));
@@ -215,18 +215,17 @@ internal sealed class AutoscalerReconciler(
                     scaledAt = time.GetUtcNow();
                 }
 
-                metrics.Decisions.Inc(1, config.Target.Namespace, config.Target.Name, component.Component.ToString(),
-                    component.To > component.From ? "up" : "down", outcome);
+                metrics.Decisions.WithLabels(config.Target.Namespace, config.Target.Name, component.Component.ToString(), component.To > component.From ? "up" : "down", outcome).Inc();
                 Remember(state, config, component, acted, dryRun || outcome == "skipped");
             }
 
             state.Session.Record(component, acted);
             Log(key, component, outcome, acted);
             report.Decided(component, acted);
-            metrics.DesiredReplicas.Set(component.To, config.Target.Namespace, config.Target.Name, component.Component.ToString());
+            metrics.DesiredReplicas.WithLabels(config.Target.Namespace, config.Target.Name, component.Component.ToString()).Set(component.To);
         }
 
-        metrics.MetricsAvailable.Set(decision.Components.All(c => c.MetricsAvailable) ? 1 : 0, config.Target.Namespace, config.Target.Name);
+        metrics.MetricsAvailable.WithLabels(config.Target.Namespace, config.Target.Name).Set(decision.Components.All(c => c.MetricsAvailable) ? 1 : 0);
         await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
         state.Failures = failed ? state.Failures + 1 : 0;
         var next = failed
@@ -323,8 +322,8 @@ internal sealed class AutoscalerReconciler(
             }
 
             state.Rescaling[component.Key] = component.RescaleInProgress;
-            metrics.CurrentReplicas.Set(component.Target, target.Namespace, target.Name, component.Key.ToString());
-            metrics.RunningReplicas.Set(component.Running, target.Namespace, target.Name, component.Key.ToString());
+            metrics.CurrentReplicas.WithLabels(target.Namespace, target.Name, component.Key.ToString()).Set(component.Target);
+            metrics.RunningReplicas.WithLabels(target.Namespace, target.Name, component.Key.ToString()).Set(component.Running);
         }
     }
 

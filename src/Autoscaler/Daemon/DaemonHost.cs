@@ -13,7 +13,7 @@ using RwAutoscaler.Autoscaler.Reporting;
 using RwAutoscaler.Autoscaler.Resources;
 using RwAutoscaler.Autoscaler.Telemetry;
 using RwAutoscaler.Autoscaler.Webhook;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.LeaderElection;
@@ -220,7 +220,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         app.UseRouting();
         app.MapGet("/healthz", () => _failed ? Results.Text("a loop failed\n", statusCode: 500) : Results.Text("ok\n"));
         app.MapGet("/readyz", () => IsReady ? Results.Text("ok\n") : Results.Text("caches not synced yet\n", statusCode: 503));
-        app.MapMetrics(Metrics.Registry);
+        app.MapMetrics("/metrics", Metrics.Registry);
         app.Map(AlertmanagerWebhook.Path, Webhook.HandleAsync);
         return app;
     }

@@ -70,7 +70,7 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
             {
                 if (trigger != Trigger.None && item.Triggers.HasFlag(trigger))
                 {
-                    metrics.Evaluations.Inc(1, trigger.ToString().ToLowerInvariant());
+                    metrics.Evaluations.WithLabels(trigger.ToString().ToLowerInvariant()).Inc();
                 }
             }
 

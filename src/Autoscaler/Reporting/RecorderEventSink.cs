@@ -11,7 +11,7 @@ internal sealed class RecorderEventSink(IEventRecorder recorder, DaemonMetrics m
     public void Publish(EventNote note)
     {
         ArgumentNullException.ThrowIfNull(note);
-        metrics.Events.Inc(1, note.Reason);
+        metrics.Events.WithLabels(note.Reason).Inc();
         recorder.Record(note.Regarding, note.Type, note.Reason, note.Action, note.Note, note.Related);
     }
 }

@@ -1,5 +1,5 @@
 using RwAutoscaler.Autoscaler.Metrics;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Telemetry;
@@ -9,34 +9,35 @@ internal sealed class DaemonMetrics
 {
     private static readonly double[] SecondsBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-    public DaemonMetrics(MetricRegistry? registry = null)
+    public DaemonMetrics(CollectorRegistry? registry = null)
     {
-        Registry = registry ?? new MetricRegistry();
-        Decisions = Registry.Counter("rwautoscaler_decisions_total",
+        Registry = registry ?? global::Prometheus.Metrics.NewCustomRegistry();
+        var factory = global::Prometheus.Metrics.WithCustomRegistry(Registry);
+        Decisions = factory.CreateCounter("rwautoscaler_decisions_total",
             "Decisions that change replicas, by outcome: scaled, dry_run, skipped (operator paused), superseded, failed.",
             "namespace", "name", "component", "direction", "outcome");
-        Evaluations = Registry.Counter("rwautoscaler_evaluations_total", "Evaluations of a cluster, by what triggered them.", "trigger");
-        DesiredReplicas = Registry.Gauge("rwautoscaler_desired_replicas", "Replicas the last decision wants.", "namespace", "name", "component");
-        CurrentReplicas = Registry.Gauge("rwautoscaler_current_replicas", "Replicas the RisingWave asks for now.", "namespace", "name", "component");
-        RunningReplicas = Registry.Gauge("rwautoscaler_running_replicas", "Replicas running (ready) now.", "namespace", "name", "component");
-        MetricsAvailable = Registry.Gauge("rwautoscaler_metrics_available", "1 when the signals the policies need could be read.", "namespace", "name");
-        EvaluationSeconds = Registry.Histogram("rwautoscaler_evaluation_duration_seconds", "Time to evaluate one cluster (observe, decide, act, report).", SecondsBuckets);
-        TickSeconds = Registry.Histogram("rwautoscaler_batch_duration_seconds", "Time to fetch the signals and evaluate every cluster of a batch.", SecondsBuckets);
-        AlertToPatchSeconds = Registry.Histogram("rwautoscaler_alert_to_patch_seconds", "From an alert arriving at the webhook to the replica change being written.", SecondsBuckets);
-        Queries = Registry.Counter("rwautoscaler_prometheus_queries_total", "PromQL queries sent, by signal.", "signal");
-        QueryErrors = Registry.Counter("rwautoscaler_prometheus_query_errors_total", "PromQL queries that failed, by signal.", "signal");
-        QueryWarnings = Registry.Counter("rwautoscaler_prometheus_query_warnings_total", "PromQL answers that carried warnings (possibly partial), by signal.", "signal");
-        QuerySeconds = Registry.Histogram("rwautoscaler_prometheus_query_duration_seconds", "PromQL query latency.", SecondsBuckets);
-        QueueDepth = Registry.Gauge("rwautoscaler_queue_depth", "Clusters due for evaluation and waiting for a worker.");
-        QueueScheduled = Registry.Gauge("rwautoscaler_queue_scheduled", "Clusters waiting for their next tick or retry.");
-        Alerts = Registry.Counter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, unknown_cluster, resolved, unlabelled.", "result");
-        WebhookRequests = Registry.Counter("rwautoscaler_webhook_requests_total", "Webhook requests by HTTP status code.", "code");
-        Events = Registry.Counter("rwautoscaler_events_total", "Kubernetes events published, by reason.", "reason");
-        Leader = Registry.Gauge("rwautoscaler_leader", "1 while this replica holds the lease and acts.");
-        Clusters = Registry.Gauge("rwautoscaler_clusters", "RisingWaveAutoscalers known to the daemon.");
+        Evaluations = factory.CreateCounter("rwautoscaler_evaluations_total", "Evaluations of a cluster, by what triggered them.", "trigger");
+        DesiredReplicas = factory.CreateGauge("rwautoscaler_desired_replicas", "Replicas the last decision wants.", "namespace", "name", "component");
+        CurrentReplicas = factory.CreateGauge("rwautoscaler_current_replicas", "Replicas the RisingWave asks for now.", "namespace", "name", "component");
+        RunningReplicas = factory.CreateGauge("rwautoscaler_running_replicas", "Replicas running (ready) now.", "namespace", "name", "component");
+        MetricsAvailable = factory.CreateGauge("rwautoscaler_metrics_available", "1 when the signals the policies need could be read.", "namespace", "name");
+        EvaluationSeconds = factory.CreateHistogram("rwautoscaler_evaluation_duration_seconds", "Time to evaluate one cluster (observe, decide, act, report).", new HistogramConfiguration { Buckets = SecondsBuckets });
+        TickSeconds = factory.CreateHistogram("rwautoscaler_batch_duration_seconds", "Time to fetch the signals and evaluate every cluster of a batch.", new HistogramConfiguration { Buckets = SecondsBuckets });
+        AlertToPatchSeconds = factory.CreateHistogram("rwautoscaler_alert_to_patch_seconds", "From an alert arriving at the webhook to the replica change being written.", new HistogramConfiguration { Buckets = SecondsBuckets });
+        Queries = factory.CreateCounter("rwautoscaler_prometheus_queries_total", "PromQL queries sent, by signal.", "signal");
+        QueryErrors = factory.CreateCounter("rwautoscaler_prometheus_query_errors_total", "PromQL queries that failed, by signal.", "signal");
+        QueryWarnings = factory.CreateCounter("rwautoscaler_prometheus_query_warnings_total", "PromQL answers that carried warnings (possibly partial), by signal.", "signal");
+        QuerySeconds = factory.CreateHistogram("rwautoscaler_prometheus_query_duration_seconds", "PromQL query latency.", new HistogramConfiguration { Buckets = SecondsBuckets });
+        QueueDepth = factory.CreateGauge("rwautoscaler_queue_depth", "Clusters due for evaluation and waiting for a worker.");
+        QueueScheduled = factory.CreateGauge("rwautoscaler_queue_scheduled", "Clusters waiting for their next tick or retry.");
+        Alerts = factory.CreateCounter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, unknown_cluster, resolved, unlabelled.", "result");
+        WebhookRequests = factory.CreateCounter("rwautoscaler_webhook_requests_total", "Webhook requests by HTTP status code.", "code");
+        Events = factory.CreateCounter("rwautoscaler_events_total", "Kubernetes events published, by reason.", "reason");
+        Leader = factory.CreateGauge("rwautoscaler_leader", "1 while this replica holds the lease and acts.");
+        Clusters = factory.CreateGauge("rwautoscaler_clusters", "RisingWaveAutoscalers known to the daemon.");
     }
 
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     public Counter Decisions { get; }
 
@@ -82,16 +83,16 @@ internal sealed class DaemonMetrics
     {
         ArgumentNullException.ThrowIfNull(fetch);
         var signal = fetch.Signal.ToName();
-        Queries.Inc(1, signal);
+        Queries.WithLabels(signal).Inc();
         QuerySeconds.Observe(fetch.Duration.TotalSeconds);
         if (!fetch.Ok)
         {
-            QueryErrors.Inc(1, signal);
+            QueryErrors.WithLabels(signal).Inc();
         }
 
         if (fetch.Warnings.Count > 0)
         {
-            QueryWarnings.Inc(1, signal);
+            QueryWarnings.WithLabels(signal).Inc();
         }
     }
 
@@ -100,11 +101,11 @@ internal sealed class DaemonMetrics
     {
         foreach (var kind in new[] { ComponentKind.Compute, ComponentKind.Compactor })
         {
-            DesiredReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
-            CurrentReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
-            RunningReplicas.Remove(cluster.Namespace, cluster.Name, kind.ToName());
+            DesiredReplicas.RemoveLabelled(cluster.Namespace, cluster.Name, kind.ToName());
+            CurrentReplicas.RemoveLabelled(cluster.Namespace, cluster.Name, kind.ToName());
+            RunningReplicas.RemoveLabelled(cluster.Namespace, cluster.Name, kind.ToName());
         }
 
-        MetricsAvailable.Remove(cluster.Namespace, cluster.Name);
+        MetricsAvailable.RemoveLabelled(cluster.Namespace, cluster.Name);
     }
 }

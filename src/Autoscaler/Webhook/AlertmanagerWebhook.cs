@@ -30,7 +30,7 @@ internal sealed class AlertmanagerWebhook(
     {
         ArgumentNullException.ThrowIfNull(context);
         var (code, body) = await AnswerAsync(context);
-        metrics.WebhookRequests.Inc(1, code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        metrics.WebhookRequests.WithLabels(code.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(body, context.RequestAborted);
@@ -155,7 +155,7 @@ internal sealed class AlertmanagerWebhook(
             var name = labelSet.TryGetProperty("alertname", out var a) ? a.GetString() : null;
             if (alert.TryGetProperty("status", out var s) && s.GetString() == "resolved")
             {
-                metrics.Alerts.Inc(1, "resolved");
+                metrics.Alerts.WithLabels("resolved").Inc();
                 ignored.Add(new { alert = i, alertname = name, reason = "resolved" });
                 continue;
             }
@@ -164,7 +164,7 @@ internal sealed class AlertmanagerWebhook(
             var cluster = labelSet.TryGetProperty(labels.ClusterLabel, out var c) ? c.GetString() : null;
             if (string.IsNullOrEmpty(ns) || string.IsNullOrEmpty(cluster))
             {
-                metrics.Alerts.Inc(1, "unlabelled");
+                metrics.Alerts.WithLabels("unlabelled").Inc();
                 ignored.Add(new { alert = i, alertname = name, reason = $"no {labels.NamespaceLabel} and {labels.ClusterLabel} labels to name a cluster" });
                 continue;
             }
@@ -172,12 +172,12 @@ internal sealed class AlertmanagerWebhook(
             var autoscalers = evaluate(new ClusterRef(ns, cluster), receivedAt);
             if (autoscalers.Count == 0)
             {
-                metrics.Alerts.Inc(1, "unknown_cluster");
+                metrics.Alerts.WithLabels("unknown_cluster").Inc();
                 ignored.Add(new { alert = i, alertname = name, reason = $"no RisingWaveAutoscaler sizes {ns}/{cluster}" });
                 continue;
             }
 
-            metrics.Alerts.Inc(1, "evaluated");
+            metrics.Alerts.WithLabels("evaluated").Inc();
             evaluating.UnionWith(autoscalers.Select(x => x.ToString()));
         }
 

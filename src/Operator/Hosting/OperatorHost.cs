@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RwAutoscaler.Hosting.Logging;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.LeaderElection;
@@ -24,9 +24,9 @@ internal static class OperatorHost
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(settings.Listen);
-        builder.Logging.AddJsonLogging(JsonLogging.CreateLogger(settings.LogLevel, logOutput));
+        builder.Services.AddJsonLogging(JsonLogging.CreateLogger(settings.LogLevel, logOutput));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new MetricRegistry());
+        builder.Services.AddSingleton(global::Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<OperatorMetrics>();
         builder.Services.AddSingleton(services => new KubernetesClient(settings.Kube, new KubeClientOptions
         {
@@ -75,8 +75,8 @@ internal static class OperatorHost
         app.MapGet("/healthz", () => Results.Text("ok"));
         // Ready once the caches are synced, or while waiting for the lease as a standby.
         app.MapGet("/readyz", (RisingWaveController controller, OperatorMetrics metrics) =>
-            controller.Synced || (settings.LeaderElection && metrics.Leader.Value() == 0) ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
-        app.MapMetrics(app.Services.GetRequiredService<MetricRegistry>());
+            controller.Synced || (settings.LeaderElection && metrics.Leader.Value == 0) ? Results.Text("ok") : Results.Text("caches not synced", statusCode: 503));
+        app.MapMetrics("/metrics", app.Services.GetRequiredService<CollectorRegistry>());
         return app;
     }
 }

@@ -1,26 +1,27 @@
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 
 namespace RwAutoscaler.Operator.Runtime;
 
 /// <summary>The operator's own metrics, named after controller-runtime's, with the project prefix.</summary>
 internal sealed class OperatorMetrics
 {
-    public OperatorMetrics(MetricRegistry registry)
+    public OperatorMetrics(CollectorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
         Registry = registry;
-        Reconciles = registry.Counter("rwautoscaler_operator_reconcile_total", "Reconciles of RisingWave resources, by result (success, requeue, error).", "result");
-        Errors = registry.Counter("rwautoscaler_operator_reconcile_errors_total", "Reconciles that failed and were requeued with backoff.");
-        Duration = registry.Histogram("rwautoscaler_operator_reconcile_time_seconds", "Time to reconcile one RisingWave.",
-            [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
-        Writes = registry.Counter("rwautoscaler_operator_api_writes_total", "Writes of objects and status sent to the API server, by verb and resource (events not included).", "verb", "resource");
-        QueueDepth = registry.Gauge("rwautoscaler_operator_workqueue_depth", "RisingWave keys waiting to be reconciled.");
-        Leader = registry.Gauge("rwautoscaler_operator_leader", "1 while this instance holds the leader lease.");
+        var factory = global::Prometheus.Metrics.WithCustomRegistry(registry);
+        Reconciles = factory.CreateCounter("rwautoscaler_operator_reconcile_total", "Reconciles of RisingWave resources, by result (success, requeue, error).", "result");
+        Errors = factory.CreateCounter("rwautoscaler_operator_reconcile_errors_total", "Reconciles that failed and were requeued with backoff.");
+        Duration = factory.CreateHistogram("rwautoscaler_operator_reconcile_time_seconds", "Time to reconcile one RisingWave.",
+            new HistogramConfiguration { Buckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        Writes = factory.CreateCounter("rwautoscaler_operator_api_writes_total", "Writes of objects and status sent to the API server, by verb and resource (events not included).", "verb", "resource");
+        QueueDepth = factory.CreateGauge("rwautoscaler_operator_workqueue_depth", "RisingWave keys waiting to be reconciled.");
+        Leader = factory.CreateGauge("rwautoscaler_operator_leader", "1 while this instance holds the leader lease.");
         Leader.Set(0);
-        RisingWaves = registry.Gauge("rwautoscaler_operator_risingwaves", "RisingWave resources in the cache.");
+        RisingWaves = factory.CreateGauge("rwautoscaler_operator_risingwaves", "RisingWave resources in the cache.");
     }
 
-    public MetricRegistry Registry { get; }
+    public CollectorRegistry Registry { get; }
 
     public Counter Reconciles { get; }
 
@@ -36,5 +37,5 @@ internal sealed class OperatorMetrics
 
     public Gauge RisingWaves { get; }
 
-    public void Write(string verb, string resource) => Writes.Inc(1, verb, resource);
+    public void Write(string verb, string resource) => Writes.WithLabels(verb, resource).Inc();
 }

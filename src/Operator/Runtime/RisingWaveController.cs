@@ -77,16 +77,16 @@ internal sealed class RisingWaveController(
                 if (result.RequeueAfter is { } after)
                 {
                     queue.AddAfter(key, after);
-                    metrics.Reconciles.Inc(1, "requeue");
+                    metrics.Reconciles.WithLabels("requeue").Inc();
                 }
                 else
                 {
-                    metrics.Reconciles.Inc(1, "success");
+                    metrics.Reconciles.WithLabels("success").Inc();
                 }
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                metrics.Reconciles.Inc(1, "error");
+                metrics.Reconciles.WithLabels("error").Inc();
                 metrics.Errors.Inc();
                 logger.LogError(e, "Reconcile of {RisingWave} failed; retrying with backoff", key);
                 queue.AddRateLimited(key);

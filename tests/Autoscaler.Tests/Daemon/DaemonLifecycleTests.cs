@@ -81,7 +81,7 @@ public sealed class DaemonLifecycleTests
         await daemon.Kube.SettleAsync("streaming", "rw");
         await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("RescaleCompleted").Count == 1), "RescaleCompleted");
         Assert.Equal("compute reached 4 running replicas", (string?)daemon.Events("RescaleCompleted")[0]["note"]);
-        Assert.True(daemon.Host.Metrics.Evaluations.Value("rescaleend") >= 1);
+        Assert.True(daemon.Host.Metrics.Evaluations.WithLabels("rescaleend").Value >= 1);
         var component = (await daemon.AutoscalerAsync())["status"]!["components"]![0]!;
         Assert.NotNull(component["rescaleCompletedTime"]);
     }

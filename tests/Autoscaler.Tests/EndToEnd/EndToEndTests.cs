@@ -87,8 +87,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         await using var kube = await KubeFixture.StartAsync(new FakeApiServerOptions { WorkloadControllers = true, GarbageCollection = true });
         var logs = new StringWriter();
         var daemonLog = new StringWriter();
-        using var daemonLogging = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddJsonLogging(
-            RwAutoscaler.Hosting.Logging.JsonLogging.CreateLogger(Serilog.Events.LogEventLevel.Debug, daemonLog)));
+        using var daemonLogging = RwAutoscaler.Hosting.Logging.JsonLogging.CreateFactory(
+            RwAutoscaler.Hosting.Logging.JsonLogging.CreateLogger(Serilog.Events.LogEventLevel.Debug, daemonLog));
         var operatorApp = OperatorHost.Build(new OperatorSettings { Kube = kube.Server.ClientConfig(), Listen = "http://127.0.0.1:0", LeaderElection = false }, logs);
         await operatorApp.StartAsync();
         try
@@ -209,7 +209,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         {
             lock (daemonLog)
             {
-                foreach (var line in daemonLog.ToString().Split('\n').Where(l => l.Contains("RenderedMessage", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l)!["RenderedMessage"]!.ToString()).TakeLast(30))
+                foreach (var line in daemonLog.ToString().Split('\n').Where(l => l.Contains("\"@m\"", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l)!["@m"]!.ToString()).TakeLast(30))
                 {
                     output.WriteLine(line);
                 }

@@ -52,7 +52,7 @@ internal sealed class DaemonFixture : IAsyncDisposable
         var kube = await KubeFixture.StartAsync();
         var fake = prometheus is null ? await FakePrometheusApi.StartAsync() : null;
         var writer = new StringWriter();
-        var logging = LoggerFactory.Create(b => b.AddJsonLogging(JsonLogging.CreateLogger(Serilog.Events.LogEventLevel.Debug, writer)).SetMinimumLevel(LogLevel.Debug));
+        var logging = JsonLogging.CreateFactory(JsonLogging.CreateLogger(Serilog.Events.LogEventLevel.Debug, writer));
         var fixture = new DaemonFixture(kube, fake, logging, writer);
         fixture.Host = await DaemonHost.StartAsync(fixture.Options(prometheus ?? fake!.Address, configure), TimeProvider.System, fixture._logging);
         return fixture;

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 
 namespace RwAutoscaler.Autoscaler.Tests.Fixtures;
 
@@ -41,7 +41,7 @@ internal sealed class RisingWaveExporter : IAsyncDisposable
                 return;
             }
 
-            context.Response.ContentType = MetricsEndpoint.ContentType;
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             await context.Response.WriteAsync(text);
         });
         exporter = new RisingWaveExporter(server, clusters);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 
 namespace RwAutoscaler.Autoscaler.Tests.Fixtures;
 
@@ -142,26 +142,26 @@ internal sealed class SimulatedRisingWave
             {
                 var actor = ((i * 100) + a).ToString(CultureInfo.InvariantCulture);
                 pod.Gauge("stream_source_output_rows_counts", "Rows emitted by the source executor", "source_id", "source_name", "actor_id", "fragment_id")
-                    .Inc(load.ProcessedRate / compute / actors * dt, "1", "orders", actor, "1");
+                    .WithLabels("1", "orders", actor, "1").Inc(load.ProcessedRate / compute / actors * dt);
             }
 
-            pod.Gauge("stream_actor_poll_duration", "Actor busy time, ns", "actor_id", "fragment_id").Inc(load.BusyRatio * 0.5 * actors * Nanos * dt, "", "1");
-            pod.Gauge("stream_actor_poll_duration", "Actor busy time, ns", "actor_id", "fragment_id").Inc(load.BusyRatio * actors * Nanos * dt, "", "2");
-            pod.Gauge("stream_actor_count", "Actors of the fragment on this node", "fragment_id").Set(actors, "1");
-            pod.Gauge("stream_actor_count", "Actors of the fragment on this node", "fragment_id").Set(actors, "2");
+            pod.Gauge("stream_actor_poll_duration", "Actor busy time, ns", "actor_id", "fragment_id").WithLabels("", "1").Inc(load.BusyRatio * 0.5 * actors * Nanos * dt);
+            pod.Gauge("stream_actor_poll_duration", "Actor busy time, ns", "actor_id", "fragment_id").WithLabels("", "2").Inc(load.BusyRatio * actors * Nanos * dt);
+            pod.Gauge("stream_actor_count", "Actors of the fragment on this node", "fragment_id").WithLabels("1").Set(actors);
+            pod.Gauge("stream_actor_count", "Actors of the fragment on this node", "fragment_id").WithLabels("2").Set(actors);
             pod.Gauge("stream_actor_output_buffer_blocking_duration_ns", "Output blocked by a full downstream channel, ns", "actor_id", "fragment_id", "downstream_fragment_id")
-                .Inc(load.BackpressureRatio * actors * Nanos * dt, "", "1", "2");
+                .WithLabels("", "1", "2").Inc(load.BackpressureRatio * actors * Nanos * dt);
             var latest = pod.Gauge("source_latest_message_id", "Last offset read per partition", "source_id", "actor_id", "partition");
             for (var p = 0; p < Partitions; p++)
             {
                 var actor = ((i * 100) + (p % (int)actors)).ToString(CultureInfo.InvariantCulture);
                 if (p % compute == i && _consumed >= Partitions)
                 {
-                    latest.Set(Math.Floor(_consumed / Partitions) - 1, "1", actor, p.ToString(CultureInfo.InvariantCulture));
+                    latest.WithLabels("1", actor, p.ToString(CultureInfo.InvariantCulture)).Set(Math.Floor(_consumed / Partitions) - 1);
                 }
                 else
                 {
-                    latest.Remove("1", actor, p.ToString(CultureInfo.InvariantCulture));
+                    latest.RemoveLabelled("1", actor, p.ToString(CultureInfo.InvariantCulture));
                 }
             }
 
@@ -176,7 +176,7 @@ internal sealed class SimulatedRisingWave
             for (var p = 0; p < Partitions; p++)
             {
                 meta.Gauge("source_kafka_high_watermark", "Kafka high watermark per partition", "source_id", "partition")
-                    .Set(Math.Floor(_produced / Partitions), "1", p.ToString(CultureInfo.InvariantCulture));
+                    .WithLabels("1", p.ToString(CultureInfo.InvariantCulture)).Set(Math.Floor(_produced / Partitions));
             }
         }
 
@@ -185,22 +185,22 @@ internal sealed class SimulatedRisingWave
         while (_sinceBarrier >= BarrierInterval.TotalSeconds)
         {
             _sinceBarrier -= BarrierInterval.TotalSeconds;
-            barrier.Observe(load.BarrierLatency, "1");
+            barrier.WithLabels("1").Observe(load.BarrierLatency);
         }
 
-        meta.Gauge("storage_compact_pending_bytes", "LSM bytes to compact to reach balance", "group").Set(load.CompactionPendingBytes, "2");
+        meta.Gauge("storage_compact_pending_bytes", "LSM bytes to compact to reach balance", "group").WithLabels("2").Set(load.CompactionPendingBytes);
         var stop = meta.Gauge("storage_write_stop_compaction_groups", "Compaction groups in write stop", "compaction_group_id");
         if (load.WriteStop)
         {
-            stop.Set(1, "2");
+            stop.WithLabels("2").Set(1);
         }
         else
         {
-            stop.Remove("2");
+            stop.RemoveLabelled("2");
         }
 
-        meta.Gauge("worker_num", "Workers by type", "worker_type").Set(compute, "WORKER_TYPE_COMPUTE_NODE");
-        meta.Gauge("worker_num", "Workers by type", "worker_type").Set(CompactorReplicas, "WORKER_TYPE_COMPACTOR");
+        meta.Gauge("worker_num", "Workers by type", "worker_type").WithLabels("WORKER_TYPE_COMPUTE_NODE").Set(compute);
+        meta.Gauge("worker_num", "Workers by type", "worker_type").WithLabels("WORKER_TYPE_COMPACTOR").Set(CompactorReplicas);
         for (var j = 0; j < CompactorReplicas; j++)
         {
             var pod = PodOf(CompactorPod(Name, j));
@@ -218,7 +218,7 @@ internal sealed class SimulatedRisingWave
             return null;
         }
 
-        return _pods.TryGetValue(pod, out var p) ? p.Registry.Render() : "";
+        return _pods.TryGetValue(pod, out var p) ? p.Render() : "";
     }
 
     private bool Runs(string pod)
@@ -262,11 +262,27 @@ internal sealed class SimulatedRisingWave
     {
         private double _cpuFraction;
 
-        public MetricRegistry Registry { get; } = new();
+        public Pod()
+        {
+            Metrics = global::Prometheus.Metrics.WithCustomRegistry(Registry);
+        }
 
-        public Gauge Gauge(string name, string help, params string[] labels) => Registry.Gauge(name, help, labels);
+        public CollectorRegistry Registry { get; } = global::Prometheus.Metrics.NewCustomRegistry();
 
-        public Histogram Histogram(string name, string help, double[] buckets, params string[] labels) => Registry.Histogram(name, help, buckets, labels);
+        private MetricFactory Metrics { get; }
+
+        public Gauge Gauge(string name, string help, params string[] labels) => Metrics.CreateGauge(name, help, labels);
+
+        public Histogram Histogram(string name, string help, double[] buckets, params string[] labels) =>
+            Metrics.CreateHistogram(name, help, labels, new HistogramConfiguration { Buckets = buckets });
+
+        /// <summary>The exposition in the text format, as a RisingWave pod serves it.</summary>
+        public string Render()
+        {
+            using var text = new MemoryStream();
+            Registry.CollectAndExportAsTextAsync(text).GetAwaiter().GetResult();
+            return System.Text.Encoding.UTF8.GetString(text.ToArray());
+        }
 
         // RisingWave's process_cpu_seconds_total is an IntCounter of whole seconds (risingwave.md section 3.5).
         public void Cpu(double seconds, double cores)
@@ -274,9 +290,8 @@ internal sealed class SimulatedRisingWave
             _cpuFraction += seconds;
             var whole = Math.Floor(_cpuFraction);
             _cpuFraction -= whole;
-            var counter = Registry.Counter("process_cpu_seconds_total", "CPU seconds, whole seconds");
-            counter.Inc(whole);
-            Registry.Gauge("process_cpu_core_num", "Cores available to the process").Set(cores);
+            Metrics.CreateCounter("process_cpu_seconds_total", "CPU seconds, whole seconds").Inc(whole);
+            Metrics.CreateGauge("process_cpu_core_num", "Cores available to the process").Set(cores);
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Operator.Reconciliation;
@@ -23,7 +23,7 @@ internal sealed class OperatorRig : IAsyncDisposable
         var config = server.ClientConfig();
         Requests = new CountingHandler(KubeHttpHandler.Create(config));
         Client = new KubernetesClient(config, Requests, new KubeClientOptions { UserAgent = "rw-operator-benchmark" });
-        Metrics = new OperatorMetrics(new MetricRegistry());
+        Metrics = new OperatorMetrics(global::Prometheus.Metrics.NewCustomRegistry());
         Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
         var events = new EventRecorder(Client, new EventRecorderOptions { ReportingController = "rwautoscaler.dev/rw-operator", ReportingInstance = "benchmark" });
         var reconciler = new RisingWaveReconciler(new ReconcilerServices(
@@ -43,7 +43,7 @@ internal sealed class OperatorRig : IAsyncDisposable
 
     public RisingWaveController Controller { get; }
 
-    public double Reconciles => Metrics.Reconciles.Value("success") + Metrics.Reconciles.Value("requeue") + Metrics.Reconciles.Value("error");
+    public double Reconciles => Metrics.Reconciles.WithLabels("success").Value + Metrics.Reconciles.WithLabels("requeue").Value + Metrics.Reconciles.WithLabels("error").Value;
 
     /// <summary>Waits until <paramref name="done"/> holds, checking every 10 ms.</summary>
     public static async Task UntilAsync(Func<bool> done, TimeSpan timeout, string what)

@@ -48,7 +48,7 @@ internal sealed class OperatorScenario
             seen = Rig.Requests.Writes;
             Thread.Sleep(500);
         }
-        while (Rig.Requests.Writes != seen || Rig.Metrics.QueueDepth.Value() > 0);
+        while (Rig.Requests.Writes != seen || Rig.Metrics.QueueDepth.Value > 0);
         requestsBefore = Rig.Requests.Total;
         writesBefore = Rig.Requests.Writes;
         reconcilesBefore = Rig.Reconciles;

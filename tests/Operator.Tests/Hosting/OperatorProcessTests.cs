@@ -67,7 +67,7 @@ public sealed class OperatorProcessTests : IAsyncLifetime
 
         var lines = op.Logs.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
-        Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["MessageTemplate"]));
+        Assert.All(lines, line => Assert.NotNull(JsonNode.Parse(line)!["@m"]));
         Assert.Contains(lines, line => line.Contains("became leader on", StringComparison.Ordinal) && line.Contains("default/rw-operator", StringComparison.Ordinal));
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using RwAutoscaler.Hosting.Metrics;
+using Prometheus;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.Json;
@@ -31,7 +31,7 @@ internal sealed class OperatorFixture : IAsyncDisposable
         Server = server;
         Time = time;
         Client = server.CreateClient(new KubeClientOptions { MaxRetries = 0 });
-        Metrics = new OperatorMetrics(new MetricRegistry());
+        Metrics = new OperatorMetrics(global::Prometheus.Metrics.NewCustomRegistry());
         Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
         Events = new RecordingEvents(Client, time);
         Reconciler = new RisingWaveReconciler(new ReconcilerServices(
