@@ -1,8 +1,8 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Resources;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
-using RwAutoscaler.Kube.Patching;
 using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Acting;
@@ -111,7 +111,7 @@ internal sealed class RisingWaveActuator(KubernetesClient client, TimeProvider t
 
     private async Task<ActuationResult?> ScaleViewAsync(ScaleRequest request, string ns, string view, int attempt, CancellationToken cancellationToken)
     {
-        Scale scale;
+        V1Scale scale;
         try
         {
             scale = await _scaleViews.GetScaleAsync(ns, view, cancellationToken);
@@ -121,14 +121,15 @@ internal sealed class RisingWaveActuator(KubernetesClient client, TimeProvider t
             return new ActuationResult(ActuationOutcome.Failed, $"RisingWaveScaleView {ns}/{view} locks the group but was not found", view, attempt);
         }
 
-        var current = scale.Spec.Replicas ?? 0;
+        var current = scale.Spec?.Replicas ?? 0;
         if (current != request.From)
         {
             return Superseded(request, current, attempt) with { ScaleView = view };
         }
 
-        var updated = scale with { Spec = scale.Spec with { Replicas = request.To } };
-        await _scaleViews.ReplaceScaleAsync(ns, view, updated, cancellationToken);
+        // PUT with the resourceVersion just read: a change in between is a 409, never a lost update.
+        scale.Spec = new V1ScaleSpec { Replicas = request.To };
+        await _scaleViews.ReplaceScaleAsync(ns, view, scale, cancellationToken);
         return new ActuationResult(ActuationOutcome.Scaled, $"scaled RisingWaveScaleView {view} {request.From} -> {request.To}", view, attempt);
     }
 

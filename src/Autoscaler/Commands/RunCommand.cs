@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.Daemon;
 using RwAutoscaler.Hosting.Logging;
-using RwAutoscaler.Kube.Config;
+using k8s;
 using Serilog.Events;
 
 namespace RwAutoscaler.Autoscaler.Commands;
@@ -105,13 +105,13 @@ internal static class RunCommand
         return command;
     }
 
-    private static KubeClientConfig LoadKube(FileInfo? kubeconfig, string? context)
+    private static KubernetesClientConfiguration LoadKube(FileInfo? kubeconfig, string? context)
     {
         try
         {
-            return kubeconfig is not null ? KubeConfigLoader.Load(kubeconfig.FullName, context) : KubeConfigLoader.LoadDefault(context);
+            return Kube.Client.KubernetesClient.LoadConfig(kubeconfig?.FullName, context);
         }
-        catch (KubeConfigException e)
+        catch (k8s.Exceptions.KubeConfigException e)
         {
             throw new CliError($"--kubeconfig: {e.Message}", e);
         }

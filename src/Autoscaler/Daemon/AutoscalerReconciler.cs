@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -236,7 +237,7 @@ internal sealed class AutoscalerReconciler(
 
     private async Task<(bool Acted, string Outcome)> ActAsync(
         ClusterState state, AutoscalerConfig config, RisingWaveState rw, ComponentDecision decision, bool dryRun,
-        ObjectReference self, ObjectReference rwRef, CancellationToken cancellationToken)
+        V1ObjectReference self, V1ObjectReference rwRef, CancellationToken cancellationToken)
     {
         var key = $"{decision.Component}:{decision.From}->{decision.To}";
         if (dryRun)
@@ -310,7 +311,7 @@ internal sealed class AutoscalerReconciler(
         }
     }
 
-    private void ReportRescales(ClusterState state, ObjectReference self, ClusterRef target, IReadOnlyList<ComponentState> components, DateTimeOffset now)
+    private void ReportRescales(ClusterState state, V1ObjectReference self, ClusterRef target, IReadOnlyList<ComponentState> components, DateTimeOffset now)
     {
         foreach (var component in components)
         {
@@ -528,11 +529,11 @@ internal sealed class AutoscalerReconciler(
         return TimeSpan.FromTicks(ticks - remainder);
     }
 
-    private static ObjectReference Reference(JsonObject obj, string apiVersion, string kind) => new()
+    private static V1ObjectReference Reference(JsonObject obj, string apiVersion, string kind) => new()
     {
         ApiVersion = apiVersion,
         Kind = kind,
-        Namespace = obj.GetNamespace(),
+        NamespaceProperty = obj.GetNamespace(),
         Name = obj.GetName(),
         Uid = obj.GetUid(),
     };

@@ -141,7 +141,7 @@ internal sealed class DaemonHost : IAsyncDisposable
             }
 
             var elector = new LeaderElector(
-                new LeaseLock(_client, _options.LeaseNamespace, _options.LeaseName),
+                new k8s.LeaderElection.ResourceLock.LeaseLock(_client.Api, _options.LeaseNamespace, _options.LeaseName, _options.Identity),
                 new LeaderElectionConfig
                 {
                     Identity = _options.Identity,

@@ -1,14 +1,14 @@
 using System.Net;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
-using RwAutoscaler.Kube.Config;
+using k8s;
 
 namespace RwAutoscaler.Autoscaler.Daemon;
 
 /// <summary>Everything <c>autoscaler run</c> is told (docs/daemon.md lists the flags).</summary>
 internal sealed record DaemonOptions
 {
-    public required KubeClientConfig Kube { get; init; }
+    public required KubernetesClientConfiguration Kube { get; init; }
 
     /// <summary>Watch one namespace; null watches all.</summary>
     public string? Namespace { get; init; }

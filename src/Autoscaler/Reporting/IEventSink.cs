@@ -1,9 +1,10 @@
+using k8s.Models;
 using RwAutoscaler.Kube.Models;
 
 namespace RwAutoscaler.Autoscaler.Reporting;
 
 /// <summary>A Kubernetes event to publish: what it is about, Normal or Warning, a CamelCase reason, and a one-line note.</summary>
-internal sealed record EventNote(ObjectReference Regarding, string Type, string Reason, string Action, string Note, ObjectReference? Related = null)
+internal sealed record EventNote(V1ObjectReference Regarding, string Type, string Reason, string Action, string Note, V1ObjectReference? Related = null)
 {
     public const string Normal = "Normal";
     public const string Warning = "Warning";

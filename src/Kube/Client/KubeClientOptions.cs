@@ -16,6 +16,9 @@ public sealed record KubeClientOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest Retry-After honoured; a server asking for more gets this.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     public string UserAgent { get; init; } = "rwautoscaler-kube/1.0";
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

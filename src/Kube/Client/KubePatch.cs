@@ -1,7 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s.Models;
 using RwAutoscaler.Kube.Json;
-using RwAutoscaler.Kube.Patching;
 
 namespace RwAutoscaler.Kube.Client;
 
@@ -33,7 +32,40 @@ public sealed record KubePatch(string ContentType, string Body)
         return new(StrategicMergePatchType, patch.ToJsonString(KubeJson.Options));
     }
 
-    /// <summary>A merge patch of the replica count, the shape the /scale subresource accepts.</summary>
-    public static KubePatch Replicas(int replicas) =>
-        Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
+    /// <summary>The same patch as the official client sends it (the body goes out as it is).</summary>
+    public V1Patch ToV1Patch() => new(Body, ContentType switch
+    {
+        MergePatchType => V1Patch.PatchType.MergePatch,
+        JsonPatchType => V1Patch.PatchType.JsonPatch,
+        StrategicMergePatchType => V1Patch.PatchType.StrategicMergePatch,
+        _ => throw new InvalidOperationException($"unsupported patch content type '{ContentType}'"),
+    });
+}
+
+/// <summary>An RFC 6902 JSON patch built fluently; a <c>test</c> first makes it a test-and-set.</summary>
+public sealed class JsonPatchDocument
+{
+    private readonly JsonArray operations = [];
+
+    public JsonPatchDocument Add(string path, JsonNode? value) => Append("add", path, value);
+
+    public JsonPatchDocument Remove(string path) => Append("remove", path);
+
+    public JsonPatchDocument Replace(string path, JsonNode? value) => Append("replace", path, value);
+
+    public JsonPatchDocument Test(string path, JsonNode? value) => Append("test", path, value);
+
+    public string ToJsonString() => operations.ToJsonString(KubeJson.Options);
+
+    private JsonPatchDocument Append(string op, string path, JsonNode? value = null)
+    {
+        var node = new JsonObject { ["op"] = op, ["path"] = path };
+        if (op != "remove")
+        {
+            node["value"] = value?.DeepClone();
+        }
+
+        operations.Add(node);
+        return this;
+    }
 }

@@ -1,14 +1,14 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
 
 namespace RwAutoscaler.Kube.Client;
 
-/// <summary>How to (de)serialise T and read its identity, for typed models and plain JSON objects alike.</summary>
+/// <summary>How T is read from and written to the JSON the official client carries, and how its identity is read.</summary>
 internal sealed record ResourceCodec<T>(
-    JsonTypeInfo<T> Item,
-    JsonTypeInfo<ResourceList<T>> List,
+    Func<JsonObject, T> Read,
+    Func<T, JsonObject> Write,
     Func<T, string?> Name,
     Func<T, string?> Namespace,
     Func<T, string?> ResourceVersion)
@@ -17,13 +17,18 @@ internal sealed record ResourceCodec<T>(
 internal static class ResourceCodecs
 {
     public static ResourceCodec<JsonObject> Json { get; } = new(
-        KubeJsonContext.Default.JsonObject,
-        KubeJsonContext.Default.ResourceListJsonObject,
+        o => o,
+        o => o,
         o => o.GetName(),
         o => o.GetNamespace(),
         o => o.GetResourceVersion());
 
     public static ResourceCodec<T> Typed<T>()
-        where T : class, IKubernetesObject<T> =>
-        new(T.JsonTypeInfo, T.ListJsonTypeInfo, o => o.Metadata.Name, o => o.Metadata.Namespace, o => o.Metadata.ResourceVersion);
+        where T : class, ICustomResource<T> =>
+        new(
+            o => o.Deserialize(T.JsonTypeInfo) ?? throw new JsonException($"null where a {T.Resource.Kind} was expected"),
+            o => KubeJson.ToJsonObject(o, T.JsonTypeInfo),
+            o => o.Metadata.Name,
+            o => o.Metadata.NamespaceProperty,
+            o => o.Metadata.ResourceVersion);
 }

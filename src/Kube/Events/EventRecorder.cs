@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using k8s;
+using k8s.Models;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
-using RwAutoscaler.Kube.Models;
 
 namespace RwAutoscaler.Kube.Events;
 
@@ -16,7 +17,7 @@ public interface IEventRecorder
     /// <param name="type">Normal or Warning.</param>
     /// <param name="reason">Why, as one CamelCase word (ScaledOut).</param>
     /// <param name="action">What was done, machine-readable (Scale).</param>
-    void Record(ObjectReference regarding, string type, string reason, string action, string? note, ObjectReference? related = null);
+    void Record(V1ObjectReference regarding, string type, string reason, string action, string? note, V1ObjectReference? related = null);
 }
 
 public sealed record EventRecorderOptions
@@ -48,7 +49,7 @@ public sealed record EventRecorderOptions
 public sealed partial class EventRecorder : IEventRecorder
 {
     private const int MaxNoteBytes = 1024;
-    private readonly ResourceClient<Event> events;
+    private readonly KubernetesClient client;
     private readonly Channel<Request?> queue;
     private readonly Dictionary<string, Entry> series = new(StringComparer.Ordinal);
     private readonly ILogger logger;
@@ -58,7 +59,7 @@ public sealed partial class EventRecorder : IEventRecorder
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        events = client.Resource<Event>();
+        this.client = client;
         Options = options;
         this.logger = logger ?? NullLogger.Instance;
         // One slot more than the capacity is kept for the heartbeat signal (null).
@@ -70,7 +71,7 @@ public sealed partial class EventRecorder : IEventRecorder
     /// <summary>Events dropped because the queue was full.</summary>
     public int Dropped => Volatile.Read(ref dropped);
 
-    public void Record(ObjectReference regarding, string type, string reason, string action, string? note, ObjectReference? related = null)
+    public void Record(V1ObjectReference regarding, string type, string reason, string action, string? note, V1ObjectReference? related = null)
     {
         ArgumentNullException.ThrowIfNull(regarding);
         if (type is not ("Normal" or "Warning"))
@@ -131,7 +132,7 @@ public sealed partial class EventRecorder : IEventRecorder
         var created = await CreateAsync(request, 1, cancellationToken);
         if (created is not null)
         {
-            series[key] = new Entry(created.Metadata.Namespace!, created.Metadata.Name!, request) { LastObserved = request.At };
+            series[key] = new Entry(created.Metadata.NamespaceProperty!, created.Metadata.Name!, request) { LastObserved = request.At };
         }
     }
 
@@ -156,11 +157,14 @@ public sealed partial class EventRecorder : IEventRecorder
         entry.Dirty = false;
         var patch = new JsonObject
         {
-            ["series"] = new JsonObject { ["count"] = entry.Count, ["lastObservedTime"] = KubeMicroTimeConverter.Format(entry.LastObserved) },
+            ["series"] = new JsonObject { ["count"] = entry.Count, ["lastObservedTime"] = MicroTime.Format(entry.LastObserved) },
         };
         try
         {
-            await events.PatchAsync(entry.Namespace, entry.Name, KubePatch.Merge(patch), cancellationToken);
+            await client.CallAsync(
+                ct => client.Api.EventsV1.PatchNamespacedEventAsync(KubePatch.Merge(patch).ToV1Patch(), entry.Name, entry.Namespace, cancellationToken: ct),
+                $"PATCH event {entry.Name}",
+                cancellationToken);
         }
         catch (KubeApiException e) when (e.IsNotFound)
         {
@@ -177,18 +181,18 @@ public sealed partial class EventRecorder : IEventRecorder
         }
     }
 
-    private async Task<Event?> CreateAsync(Request request, int count, CancellationToken cancellationToken)
+    private async Task<Eventsv1Event?> CreateAsync(Request request, int count, CancellationToken cancellationToken)
     {
-        var ns = string.IsNullOrEmpty(request.Regarding.Namespace) ? "default" : request.Regarding.Namespace;
-        var evt = new Event
+        var ns = string.IsNullOrEmpty(request.Regarding.NamespaceProperty) ? "default" : request.Regarding.NamespaceProperty;
+        var evt = new Eventsv1Event
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = $"{request.Regarding.Name}.{((request.At.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString("x", CultureInfo.InvariantCulture)}",
-                Namespace = ns,
+                NamespaceProperty = ns,
             },
-            EventTime = request.At,
-            Series = count > 1 ? new EventSeries { Count = count, LastObservedTime = request.At } : null,
+            EventTime = MicroTime.ForClient(request.At),
+            Series = count > 1 ? new Eventsv1EventSeries { Count = count, LastObservedTime = MicroTime.ForClient(request.At) } : null,
             ReportingController = Options.ReportingController,
             ReportingInstance = Options.ReportingInstance,
             Action = request.Action,
@@ -200,12 +204,13 @@ public sealed partial class EventRecorder : IEventRecorder
         };
         try
         {
-            return await events.CreateAsync(evt, ns, cancellationToken);
+            return await CreateAsync(evt, ns, cancellationToken);
         }
         catch (KubeApiException e) when (e.IsAlreadyExists)
         {
             // Two events in the same nanosecond tick: the name collides; retry once with a fresh name (client-go falls back to a UUID).
-            return await events.CreateAsync(evt with { Metadata = evt.Metadata with { Name = $"{request.Regarding.Name}.{Guid.NewGuid():N}" } }, ns, cancellationToken);
+            evt.Metadata.Name = $"{request.Regarding.Name}.{Guid.NewGuid():N}";
+            return await CreateAsync(evt, ns, cancellationToken);
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException)
         {
@@ -213,6 +218,9 @@ public sealed partial class EventRecorder : IEventRecorder
             return null;
         }
     }
+
+    private Task<Eventsv1Event> CreateAsync(Eventsv1Event evt, string ns, CancellationToken cancellationToken) =>
+        client.CallAsync(ct => client.Api.EventsV1.CreateNamespacedEventAsync(evt, ns, cancellationToken: ct), $"CREATE event {evt.Metadata.Name}", cancellationToken);
 
     private static string Truncate(string note)
     {
@@ -231,11 +239,11 @@ public sealed partial class EventRecorder : IEventRecorder
     [LoggerMessage(Level = LogLevel.Warning, Message = "event {Reason} on {Name} not recorded: {Error}")]
     private static partial void LogFailed(ILogger logger, string reason, string? name, string error);
 
-    private sealed record Request(ObjectReference Regarding, ObjectReference? Related, string Type, string Reason, string Action, string Note, DateTimeOffset At)
+    private sealed record Request(V1ObjectReference Regarding, V1ObjectReference? Related, string Type, string Reason, string Action, string Note, DateTimeOffset At)
     {
         public string Key(EventRecorderOptions o) => string.Join('\u001f',
-            Regarding.ApiVersion, Regarding.Kind, Regarding.Namespace, Regarding.Name, Regarding.Uid, Regarding.FieldPath,
-            Related?.Kind, Related?.Namespace, Related?.Name, Type, Reason, Action, Note, o.ReportingController, o.ReportingInstance);
+            Regarding.ApiVersion, Regarding.Kind, Regarding.NamespaceProperty, Regarding.Name, Regarding.Uid, Regarding.FieldPath,
+            Related?.Kind, Related?.NamespaceProperty, Related?.Name, Type, Reason, Action, Note, o.ReportingController, o.ReportingInstance);
     }
 
     private sealed class Entry(string ns, string name, Request first)

@@ -29,13 +29,6 @@ public static class KubeJson
     public static bool SemanticEquals<T>(T left, T right, JsonTypeInfo<T> typeInfo) =>
         JsonNode.DeepEquals(JsonSerializer.SerializeToNode(left, typeInfo), JsonSerializer.SerializeToNode(right, typeInfo));
 
-    /// <summary>The ObjectMeta of an untyped object (empty when it has none).</summary>
-    public static ObjectMeta GetMetadata(this JsonObject obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        return obj["metadata"] is JsonObject meta ? meta.Deserialize(KubeJsonContext.Default.ObjectMeta) ?? new ObjectMeta() : new ObjectMeta();
-    }
-
     public static string? GetName(this JsonObject obj) => GetMetadataString(obj, "name");
 
     public static string? GetNamespace(this JsonObject obj) => GetMetadataString(obj, "namespace");

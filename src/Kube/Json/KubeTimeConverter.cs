@@ -31,30 +31,22 @@ public sealed class KubeTimeConverter : JsonConverter<DateTimeOffset>
 }
 
 /// <summary>
-/// metav1.MicroTime: exactly six fractional digits, always (apimachinery micro_time.go layout
-/// RFC3339Micro). The server rejects 3 or 9 digits, and .NET's default writes 7, so this type never
-/// uses the default converter, not even on a whole second.
+/// metav1.MicroTime: exactly six fractional digits, always (apimachinery micro_time.go layout RFC3339Micro); the
+/// server rejects 3 or 9 digits. The official client writes a whole second with no fraction at all, which a
+/// real server rejects on a MicroTime field (eventTime, a Lease's renewTime), so values bound for its models go
+/// through <see cref="ForClient"/>.
 /// </summary>
-public sealed class KubeMicroTimeConverter : JsonConverter<DateTimeOffset>
+public static class MicroTime
 {
-    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        var text = reader.GetString();
-        if (!TryParse(text, out var value))
-        {
-            throw new JsonException($"expected a MicroTime with exactly six fractional digits such as 2024-01-02T03:04:05.123456Z, got '{text}'");
-        }
-        return value;
-    }
-
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStringValue(Format(value));
-    }
-
     public static string Format(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The value for a MicroTime field of the official client's models: one tick (100 ns, below the wire's
+    /// microsecond) past a whole second, so that the client writes the six digits the server requires.
+    /// </summary>
+    public static DateTime ForClient(DateTimeOffset value) =>
+        (value.UtcTicks % TimeSpan.TicksPerSecond == 0 ? value.AddTicks(1) : value).UtcDateTime;
 
     /// <summary>Parses the strict wire form: six fractional digits, then Z or a numeric offset.</summary>
     public static bool TryParse(string? text, out DateTimeOffset value) =>

@@ -1,6 +1,9 @@
+using k8s.Autorest;
+using k8s.LeaderElection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Json;
 
 namespace RwAutoscaler.Kube.LeaderElection;
 
@@ -12,14 +15,14 @@ namespace RwAutoscaler.Kube.LeaderElection;
 /// </summary>
 public sealed partial class LeaderElector
 {
-    private readonly ILeaseLock lockImpl;
+    private readonly ILock lockImpl;
     private readonly TimeProvider time;
     private readonly ILogger logger;
-    private LeaderElectionRecord? observed;
+    private LeaseRecord? observed;
     private string? observedRaw;
     private DateTimeOffset observedTime;
 
-    public LeaderElector(ILeaseLock leaseLock, LeaderElectionConfig config, TimeProvider? timeProvider = null, ILogger? logger = null)
+    public LeaderElector(ILock leaseLock, LeaderElectionConfig config, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(leaseLock);
         ArgumentNullException.ThrowIfNull(config);
@@ -52,7 +55,7 @@ public sealed partial class LeaderElector
         {
             return false;
         }
-        LogAcquired(logger, Config.Identity, lockImpl.Describe);
+        LogAcquired(logger, Config.Identity, lockImpl.Describe());
         using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var work = Task.Run(() => whileLeading(leading.Token), CancellationToken.None);
         var renew = RenewAsync(leading.Token);
@@ -75,7 +78,7 @@ public sealed partial class LeaderElector
         {
             if (lost)
             {
-                LogLost(logger, Config.Identity, lockImpl.Describe);
+                LogLost(logger, Config.Identity, lockImpl.Describe());
             }
             else if (Config.ReleaseOnCancel)
             {
@@ -90,23 +93,23 @@ public sealed partial class LeaderElector
     {
         var now = time.GetUtcNow();
         var durationSeconds = (int)Math.Ceiling(Config.LeaseDuration.TotalSeconds);
-        var desired = new LeaderElectionRecord(Config.Identity, durationSeconds, now, now, 0);
+        var desired = new LeaseRecord(Config.Identity, durationSeconds, now, now, 0);
 
         // Fast path: the leader renews the record it holds without reading it first.
         if (IsLeader && observedTime + Config.LeaseDuration > now)
         {
             var renewal = desired with { AcquireTime = observed!.AcquireTime, LeaderTransitions = observed.LeaderTransitions };
-            if (await lockImpl.UpdateAsync(renewal, cancellationToken))
+            if (await lockImpl.UpdateAsync(renewal.ToLibrary(), cancellationToken))
             {
                 SetObserved(renewal, null, now);
                 return true;
             }
         }
 
-        var current = await lockImpl.GetAsync(cancellationToken);
+        var current = await GetAsync(cancellationToken);
         if (current is null)
         {
-            if (!await lockImpl.CreateAsync(desired, cancellationToken))
+            if (!await lockImpl.CreateAsync(desired.ToLibrary(), cancellationToken))
             {
                 return false;
             }
@@ -127,7 +130,7 @@ public sealed partial class LeaderElector
         desired = record.HolderIdentity == Config.Identity
             ? desired with { AcquireTime = record.AcquireTime, LeaderTransitions = record.LeaderTransitions }
             : desired with { LeaderTransitions = record.LeaderTransitions + 1 };
-        if (!await lockImpl.UpdateAsync(desired, cancellationToken))
+        if (!await lockImpl.UpdateAsync(desired.ToLibrary(), cancellationToken))
         {
             return false;
         }
@@ -193,15 +196,23 @@ public sealed partial class LeaderElector
         }
     }
 
+    /// <summary>One try, never longer than the renew deadline: a hung API call must not outlive the lease.</summary>
     private async Task<bool> AttemptAsync(CancellationToken cancellationToken)
     {
+        using var deadline = new CancellationTokenSource(Config.RenewDeadline, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await TryAcquireOrRenewAsync(cancellationToken);
+            return await TryAcquireOrRenewAsync(bounded.Token);
         }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or IOException)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            LogAttemptFailed(logger, lockImpl.Describe, e.Message);
+            LogAttemptFailed(logger, lockImpl.Describe(), $"no answer within the renew deadline ({e.Message})");
+            return false;
+        }
+        catch (Exception e) when (e is KubeApiException or HttpOperationException or HttpRequestException or TimeoutException or IOException)
+        {
+            LogAttemptFailed(logger, lockImpl.Describe(), e.Message);
             return false;
         }
     }
@@ -213,22 +224,39 @@ public sealed partial class LeaderElector
             return;
         }
         var now = time.GetUtcNow();
-        var released = new LeaderElectionRecord("", 1, now, now, observed!.LeaderTransitions);
+        var released = new LeaseRecord("", 1, now, now, observed!.LeaderTransitions);
         try
         {
             using var timeout = new CancellationTokenSource(Config.RenewDeadline);
-            if (await lockImpl.UpdateAsync(released, timeout.Token))
+            if (await lockImpl.UpdateAsync(released.ToLibrary(), timeout.Token))
             {
                 SetObserved(released, null, now);
             }
         }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception e) when (e is KubeApiException or HttpOperationException or HttpRequestException or OperationCanceledException or IOException)
         {
-            LogAttemptFailed(logger, lockImpl.Describe, e.Message);
+            LogAttemptFailed(logger, lockImpl.Describe(), e.Message);
         }
     }
 
-    private void SetObserved(LeaderElectionRecord record, string? raw, DateTimeOffset at)
+    /// <summary>The record and a rendering of it (to notice a change), or null when there is no lease yet.</summary>
+    private async Task<(LeaseRecord Record, string Raw)?> GetAsync(CancellationToken cancellationToken)
+    {
+        LeaderElectionRecord record;
+        try
+        {
+            record = await lockImpl.GetAsync(cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response?.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var read = LeaseRecord.From(record);
+        return (read, read.ToString());
+    }
+
+    private void SetObserved(LeaseRecord record, string? raw, DateTimeOffset at)
     {
         observed = record;
         observedRaw = raw;
@@ -243,4 +271,27 @@ public sealed partial class LeaderElector
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "leader election on {Lock}: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string @lock, string error);
+}
+
+/// <summary>client-go resourcelock.LeaderElectionRecord, immutable, in the elector's own clock's type.</summary>
+internal sealed record LeaseRecord(string HolderIdentity, int LeaseDurationSeconds, DateTimeOffset AcquireTime, DateTimeOffset RenewTime, int LeaderTransitions)
+{
+    public static LeaseRecord From(LeaderElectionRecord record) => new(
+        record.HolderIdentity ?? "",
+        record.LeaseDurationSeconds,
+        Utc(record.AcquireTime),
+        Utc(record.RenewTime),
+        record.LeaderTransitions);
+
+    public LeaderElectionRecord ToLibrary() => new()
+    {
+        HolderIdentity = HolderIdentity,
+        LeaseDurationSeconds = LeaseDurationSeconds,
+        AcquireTime = MicroTime.ForClient(AcquireTime),
+        RenewTime = MicroTime.ForClient(RenewTime),
+        LeaderTransitions = LeaderTransitions,
+    };
+
+    private static DateTimeOffset Utc(DateTime? time) =>
+        time is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t, DateTimeKind.Utc)) : DateTimeOffset.MinValue;
 }

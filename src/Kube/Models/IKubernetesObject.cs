@@ -1,39 +1,26 @@
 using System.Text.Json.Serialization.Metadata;
+using k8s.Models;
 
 namespace RwAutoscaler.Kube.Models;
 
-/// <summary>Any object with apiVersion, kind and metadata.</summary>
-public interface IKubernetesObject
+/// <summary>
+/// One of the project's own typed records of a custom resource: it knows its resource and its source-generated
+/// JSON contract, so that <c>client.Resource&lt;RisingWave&gt;()</c> needs no further arguments. Metadata is
+/// the official client's model.
+/// </summary>
+public interface ICustomResource<TSelf>
+    where TSelf : class, ICustomResource<TSelf>
 {
     string? ApiVersion { get; }
 
     string? Kind { get; }
 
-    ObjectMeta Metadata { get; }
-}
+    V1ObjectMeta Metadata { get; }
 
-/// <summary>
-/// A typed model that knows its own resource and its source-generated JSON contracts, so that
-/// <c>client.Resource&lt;Deployment&gt;()</c> needs no further arguments.
-/// </summary>
-public interface IKubernetesObject<TSelf> : IKubernetesObject
-    where TSelf : class, IKubernetesObject<TSelf>
-{
     static abstract ResourceType Resource { get; }
 
     static abstract JsonTypeInfo<TSelf> JsonTypeInfo { get; }
-
-    static abstract JsonTypeInfo<ResourceList<TSelf>> ListJsonTypeInfo { get; }
 }
 
-/// <summary>A LIST response: <c>{"kind":"XList","apiVersion":...,"metadata":{...},"items":[...]}</c>.</summary>
-public sealed record ResourceList<T>
-{
-    public string? ApiVersion { get; init; }
-
-    public string? Kind { get; init; }
-
-    public ListMeta Metadata { get; init; } = new();
-
-    public IReadOnlyList<T> Items { get; init; } = [];
-}
+/// <summary>A LIST response: its items and the list's metadata (resourceVersion, continue).</summary>
+public sealed record ResourceList<T>(IReadOnlyList<T> Items, V1ListMeta Metadata);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using RwAutoscaler.Kube.Config;
+using k8s;
+using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Operator.Hosting;
 using Serilog.Events;
 
@@ -45,22 +46,20 @@ internal static class RunCommand
             OperatorSettings settings;
             try
             {
-                var kube = result.GetValue(kubeconfig) is { } path
-                    ? KubeConfigLoader.Load(path, result.GetValue(context))
-                    : KubeConfigLoader.LoadDefault(result.GetValue(context));
+                var kube = KubernetesClient.LoadConfig(result.GetValue(kubeconfig), result.GetValue(context));
                 settings = new OperatorSettings
                 {
                     Kube = kube,
                     Listen = result.GetValue(listen)!,
                     LeaderElection = result.GetValue(leaderElect),
-                    LeaseNamespace = result.GetValue(leaseNamespace) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? kube.Namespace,
+                    LeaseNamespace = result.GetValue(leaseNamespace) ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? kube.Namespace ?? "default",
                     LeaseName = result.GetValue(leaseName)!,
                     Workers = result.GetValue(workers),
                     ResyncPeriod = TimeSpan.FromSeconds(result.GetValue(resync)),
                     LogLevel = result.GetValue(logLevel),
                 };
             }
-            catch (Exception e) when (e is KubeConfigException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
             {
                 await Console.Error.WriteLineAsync($"rw-operator: {e.Message}");
                 return 2;

@@ -121,6 +121,12 @@ internal static class CrdGenerator
             return IntOrStringSchema(Resources.Quantity.Pattern);
         }
 
+        if (type == typeof(k8s.Models.V1ObjectMeta))
+        {
+            // The API server's own schema covers metadata; the CRD states only that it is an object.
+            return new JsonObject { ["type"] = "object" };
+        }
+
         if (type == typeof(IntOrString))
         {
             return IntOrStringSchema(null);

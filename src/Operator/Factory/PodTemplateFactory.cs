@@ -214,7 +214,7 @@ internal sealed class PodTemplateFactory(RisingWave risingWave)
     private string ServiceHost(ComponentKind component)
     {
         var service = RisingWaveNames.Component(Name, component);
-        return Spec.EnableFullKubernetesAddr == true ? $"{service}.{risingWave.Metadata.Namespace}.svc" : service;
+        return Spec.EnableFullKubernetesAddr == true ? $"{service}.{risingWave.Metadata.NamespaceProperty}.svc" : service;
     }
 
     private static JsonObject? Resources(RisingWaveNodeGroup group)

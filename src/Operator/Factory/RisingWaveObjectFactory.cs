@@ -17,7 +17,7 @@ internal sealed class RisingWaveObjectFactory(RisingWave risingWave)
 
     private string Name => risingWave.Metadata.Name!;
 
-    private string Namespace => risingWave.Metadata.Namespace!;
+    private string Namespace => risingWave.Metadata.NamespaceProperty!;
 
     private RisingWaveSpec Spec => risingWave.Spec!;
 

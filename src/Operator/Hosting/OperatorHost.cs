@@ -60,7 +60,7 @@ internal static class OperatorHost
         if (settings.LeaderElection)
         {
             builder.Services.AddSingleton(services => new LeaderElector(
-                new LeaseLock(services.GetRequiredService<KubernetesClient>(), settings.LeaseNamespace, settings.LeaseName),
+                new k8s.LeaderElection.ResourceLock.LeaseLock(services.GetRequiredService<KubernetesClient>().Api, settings.LeaseNamespace, settings.LeaseName, identity),
                 new LeaderElectionConfig { Identity = identity },
                 services.GetRequiredService<TimeProvider>(),
                 services.GetRequiredService<ILogger<LeaderElector>>()));

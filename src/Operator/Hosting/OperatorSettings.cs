@@ -1,4 +1,4 @@
-using RwAutoscaler.Kube.Config;
+using k8s;
 using Serilog.Events;
 
 namespace RwAutoscaler.Operator.Hosting;
@@ -6,7 +6,7 @@ namespace RwAutoscaler.Operator.Hosting;
 /// <summary>Everything the process is started with.</summary>
 internal sealed record OperatorSettings
 {
-    public required KubeClientConfig Kube { get; init; }
+    public required KubernetesClientConfiguration Kube { get; init; }
 
     /// <summary>Where /healthz, /readyz and /metrics are served.</summary>
     public string Listen { get; init; } = "http://0.0.0.0:8080";

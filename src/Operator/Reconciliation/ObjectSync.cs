@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
@@ -91,10 +92,10 @@ internal sealed class ObjectSync(KubernetesClient client, OperatorCaches caches,
         try
         {
             metrics.Write("delete", type.Plural);
-            await client.Resource(type).DeleteAsync(ns, name, new DeleteOptions
+            await client.Resource(type).DeleteAsync(ns, name, new V1DeleteOptions
             {
                 PropagationPolicy = "Background",
-                Preconditions = new Preconditions { Uid = live.GetUid() },
+                Preconditions = new V1Preconditions { Uid = live.GetUid() },
             }, cancellationToken);
         }
         catch (KubeApiException e) when (e.IsNotFound)

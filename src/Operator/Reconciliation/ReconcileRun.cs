@@ -47,7 +47,7 @@ internal sealed class ReconcileRun
 
     public RisingWaveKey Key => new(Namespace, Name);
 
-    public string Namespace => RisingWave.Metadata.Namespace ?? "";
+    public string Namespace => RisingWave.Metadata.NamespaceProperty ?? "";
 
     public string Name => RisingWave.Metadata.Name ?? "";
 

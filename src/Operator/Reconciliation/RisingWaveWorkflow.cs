@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -252,11 +253,11 @@ internal sealed class RisingWaveWorkflow(ReconcileRun run)
         }
 
         Services.Caches.RisingWaves.Remember(written, stamp);
-        var regarding = new ObjectReference
+        var regarding = new V1ObjectReference
         {
             ApiVersion = RisingWaveResource.Type.ApiVersion,
             Kind = RisingWaveResource.Type.Kind,
-            Namespace = run.Namespace,
+            NamespaceProperty = run.Namespace,
             Name = run.Name,
             Uid = run.Uid,
             ResourceVersion = written.Metadata.ResourceVersion,

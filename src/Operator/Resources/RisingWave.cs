@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -22,13 +23,13 @@ namespace RwAutoscaler.Operator.Resources;
 [PrinterColumn("RUNNING", "string", ".status.conditions[?(@.type==\"Running\")].status", Order = 3)]
 [PrinterColumn("AGE", "date", ".metadata.creationTimestamp", Order = 4)]
 [Description("RisingWave is the Schema for the risingwaves API.")]
-internal sealed record RisingWave : IKubernetesObject<RisingWave>
+internal sealed record RisingWave : ICustomResource<RisingWave>
 {
     public string? ApiVersion { get; set; } = RisingWaveResource.Type.ApiVersion;
 
     public string? Kind { get; set; } = RisingWaveResource.Type.Kind;
 
-    public ObjectMeta Metadata { get; init; } = new();
+    public V1ObjectMeta Metadata { get; init; } = new();
 
     [Description("Spec of the RisingWave.")]
     public RisingWaveSpec? Spec { get; init; }

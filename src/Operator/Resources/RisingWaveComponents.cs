@@ -202,3 +202,13 @@ internal sealed record RisingWaveResourceRequirements
 
     public IReadOnlyList<JsonObject>? Claims { get; init; }
 }
+
+/// <summary>corev1.EnvVar as the RisingWave CRD carries it (valueFrom kept as JSON, passed through to the pods).</summary>
+internal sealed record EnvVar
+{
+    public required string Name { get; init; }
+
+    public string? Value { get; init; }
+
+    public JsonObject? ValueFrom { get; init; }
+}

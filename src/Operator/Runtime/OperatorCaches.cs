@@ -33,8 +33,8 @@ internal sealed class OperatorCaches
         ArgumentNullException.ThrowIfNull(loggers);
         RisingWaves = new ObjectCache<RisingWave>(
             new Informer<RisingWave>(client.Resource<RisingWave>(), new InformerOptions(), loggers.CreateLogger("Informer<RisingWave>")),
-            rw => new(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
-        RisingWaves.Changed += rw => Changed?.Invoke(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
+            rw => new(rw.Metadata.NamespaceProperty ?? "", rw.Metadata.Name ?? ""));
+        RisingWaves.Changed += rw => Changed?.Invoke(new RisingWaveKey(rw.Metadata.NamespaceProperty ?? "", rw.Metadata.Name ?? ""));
         foreach (var type in OwnedTypes)
         {
             var cache = new ObjectCache<JsonObject>(

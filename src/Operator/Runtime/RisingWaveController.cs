@@ -114,7 +114,7 @@ internal sealed class RisingWaveController(
     {
         foreach (var rw in caches.RisingWaves.List())
         {
-            queue.Add(new RisingWaveKey(rw.Metadata.Namespace ?? "", rw.Metadata.Name ?? ""));
+            queue.Add(new RisingWaveKey(rw.Metadata.NamespaceProperty ?? "", rw.Metadata.Name ?? ""));
         }
 
         metrics.QueueDepth.Set(queue.Depth);

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Resources;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using RwAutoscaler.Kube.Client;
-using RwAutoscaler.Kube.Patching;
 using Xunit;
 using static RwAutoscaler.Autoscaler.Tests.Daemon.DaemonScalingTests;
 

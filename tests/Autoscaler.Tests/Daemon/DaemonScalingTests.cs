@@ -55,7 +55,7 @@ public sealed class DaemonScalingTests
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "compute patched from 2 to 4");
 
         var patch = Assert.Single(daemon.Kube.Server.Requests, r => r.Method == "PATCH" && r.Path.EndsWith("/risingwaves/rw", StringComparison.Ordinal));
-        Assert.Equal("application/json-patch+json", patch.ContentType);
+        Assert.Equal("application/json-patch+json", patch.ContentType?.Split(';')[0]); // the official client adds "; charset=utf-8"
         await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("Rescaled").Count == 1), "a Rescaled event");
         var note = (string?)daemon.Events("Rescaled")[0]["note"];
         Assert.StartsWith("compute 2 -> 4: utilization", note, StringComparison.Ordinal);

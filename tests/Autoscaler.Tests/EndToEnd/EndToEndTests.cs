@@ -10,7 +10,6 @@ using RwAutoscaler.Autoscaler.Resources;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
-using RwAutoscaler.Kube.Patching;
 using RwAutoscaler.Operator.Hosting;
 using RwAutoscaler.Policies.Model;
 using RwAutoscaler.TestKit.FakeKube;

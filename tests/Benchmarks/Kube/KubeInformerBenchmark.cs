@@ -20,7 +20,7 @@ public class KubeInformerBenchmark
 {
     private FakeApiServer server = null!;
     private KubernetesClient client = null!;
-    private Informer<Deployment>? following;
+    private Informer<JsonObject>? following;
     private CancellationTokenSource? stopFollowing;
     private Task? followRun;
     private int seen;
@@ -34,7 +34,7 @@ public class KubeInformerBenchmark
         server = await KubeFixture.StartAsync(10_000);
         client = server.CreateClient();
         await ReportRetainedAsync();
-        following = new Informer<Deployment>(client.Resource<Deployment>(), new InformerOptions { Namespace = "default" });
+        following = new Informer<JsonObject>(client.Resource(ResourceType.Deployments), new InformerOptions { Namespace = "default" });
         following.Subscribe(_ => Interlocked.Increment(ref seen));
         stopFollowing = new CancellationTokenSource();
         followRun = following.RunAsync(stopFollowing.Token);
@@ -57,7 +57,7 @@ public class KubeInformerBenchmark
     public async Task<int> SyncInformer10k()
     {
         using var stop = new CancellationTokenSource();
-        var informer = new Informer<Deployment>(client.Resource<Deployment>(), new InformerOptions { Namespace = "default" });
+        var informer = new Informer<JsonObject>(client.Resource(ResourceType.Deployments), new InformerOptions { Namespace = "default" });
         var run = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync();
         await stop.CancelAsync();
@@ -88,7 +88,7 @@ public class KubeInformerBenchmark
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         using var stop = new CancellationTokenSource();
-        var informer = new Informer<Deployment>(client.Resource<Deployment>(), new InformerOptions { Namespace = "default" });
+        var informer = new Informer<JsonObject>(client.Resource(ResourceType.Deployments), new InformerOptions { Namespace = "default" });
         var run = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync();
         await stop.CancelAsync();

@@ -21,8 +21,8 @@ internal sealed class OperatorRig : IAsyncDisposable
     public OperatorRig(FakeApiServer server, TimeSpan resyncPeriod)
     {
         var config = server.ClientConfig();
-        Requests = new CountingHandler(KubeHttpHandler.Create(config));
-        Client = new KubernetesClient(config, Requests, new KubeClientOptions { UserAgent = "rw-operator-benchmark" });
+        Requests = new CountingHandler();
+        Client = new KubernetesClient(config, new KubeClientOptions { UserAgent = "rw-operator-benchmark" }, [Requests]);
         Metrics = new OperatorMetrics(global::Prometheus.Metrics.NewCustomRegistry());
         Caches = new OperatorCaches(Client, NullLoggerFactory.Instance);
         var events = new EventRecorder(Client, new EventRecorderOptions { ReportingController = "rwautoscaler.dev/rw-operator", ReportingInstance = "benchmark" });
@@ -69,7 +69,7 @@ internal sealed class OperatorRig : IAsyncDisposable
     }
 
     /// <summary>Counts requests by method (a watch is one GET however long it stays open).</summary>
-    internal sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    internal sealed class CountingHandler : DelegatingHandler
     {
         private readonly ConcurrentDictionary<string, long> counts = new(StringComparer.Ordinal);
 

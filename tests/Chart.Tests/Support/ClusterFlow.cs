@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using RwAutoscaler.Chart.Tests.Rendering;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
-using RwAutoscaler.Kube.Patching;
 using RwAutoscaler.TestKit.FakeKube;
 
 namespace RwAutoscaler.Chart.Tests.Support;

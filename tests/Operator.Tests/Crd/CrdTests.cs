@@ -1,3 +1,4 @@
+using k8s;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Operator.Cli;
 using RwAutoscaler.Operator.Resources;
@@ -87,11 +88,11 @@ public sealed class CrdTests
     public async Task The_fake_API_server_serves_RisingWaves_from_the_committed_CRD()
     {
         await using var fx = await OperatorFixture.StartAsync();
-        var discovered = await fx.Client.GetRawAsync("/apis/risingwave.risingwavelabs.com/v1alpha1");
+        var discovered = await fx.Client.Api.CustomObjects.GetAPIResourcesAsync("risingwave.risingwavelabs.com", "v1alpha1");
 
-        var resource = discovered!["resources"]!.AsArray().First(r => (string?)r!["name"] == "risingwaves")!;
-        Assert.Equal("RisingWave", (string?)resource["kind"]);
-        Assert.Contains(discovered["resources"]!.AsArray(), r => (string?)r!["name"] == "risingwaves/status");
+        var resource = discovered.Resources.First(r => r.Name == "risingwaves");
+        Assert.Equal("RisingWave", resource.Kind);
+        Assert.Contains(discovered.Resources, r => r.Name == "risingwaves/status");
     }
 
     private static JsonObject Schema(string property) =>

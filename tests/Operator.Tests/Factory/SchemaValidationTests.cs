@@ -92,6 +92,8 @@ public sealed class SchemaValidationTests
     internal static RisingWave Parse(JsonObject risingWave)
     {
         var parsed = risingWave.Deserialize(OperatorJsonContext.Default.RisingWave)!;
-        return parsed with { Metadata = parsed.Metadata with { Namespace = "default", Uid = "00000000-0000-0000-0000-000000000001" } };
+        parsed.Metadata.NamespaceProperty = "default";
+        parsed.Metadata.Uid = "00000000-0000-0000-0000-000000000001";
+        return parsed;
     }
 }

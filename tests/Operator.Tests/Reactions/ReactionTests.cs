@@ -136,7 +136,7 @@ public sealed class ReactionTests
     public async Task Retry_reruns_on_a_retryable_error_with_fresh_reads_and_gives_up_after_the_attempts()
     {
         var attempts = new List<(int Attempt, bool Fresh)>();
-        var conflict = new KubeApiException(new Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
+        var conflict = new KubeApiException(new k8s.Models.V1Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
         var flaky = React.Retry(React.Action("update", (context, _) =>
         {
             attempts.Add((context.Attempt, context.ReadFresh));

@@ -1,3 +1,5 @@
+using k8s;
+using k8s.Models;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -173,7 +175,7 @@ internal sealed class RecordingEvents(KubernetesClient client, TimeProvider time
         }
     }
 
-    public void Record(ObjectReference regarding, string type, string reason, string action, string? note, ObjectReference? related = null)
+    public void Record(V1ObjectReference regarding, string type, string reason, string action, string? note, V1ObjectReference? related = null)
     {
         lock (recorded)
         {
@@ -181,10 +183,10 @@ internal sealed class RecordingEvents(KubernetesClient client, TimeProvider time
         }
 
         var now = time.GetUtcNow();
-        client.Resource<Event>().CreateAsync(new Event
+        client.Api.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
         {
-            Metadata = new ObjectMeta { Name = $"{regarding.Name}.{(now - DateTimeOffset.UnixEpoch).Ticks * 100:x}", Namespace = regarding.Namespace },
-            EventTime = now,
+            Metadata = new V1ObjectMeta { Name = $"{regarding.Name}.{(now - DateTimeOffset.UnixEpoch).Ticks * 100:x}", NamespaceProperty = regarding.NamespaceProperty },
+            EventTime = RwAutoscaler.Kube.Json.MicroTime.ForClient(now),
             ReportingController = "rwautoscaler.dev/rw-operator",
             ReportingInstance = "test",
             Action = action,
@@ -192,6 +194,6 @@ internal sealed class RecordingEvents(KubernetesClient client, TimeProvider time
             Type = type,
             Note = note,
             Regarding = regarding,
-        }, regarding.Namespace).GetAwaiter().GetResult();
+        }, regarding.NamespaceProperty).GetAwaiter().GetResult();
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using RwAutoscaler.Kube.Client;
-using RwAutoscaler.Kube.Config;
+using k8s;
 using RwAutoscaler.Kube.Models;
 
 namespace RwAutoscaler.TestKit.FakeKube;
@@ -167,7 +167,8 @@ public sealed class FakeApiServer : IAsyncDisposable
         return Store.List(def, ns, _ => true).Items.Select(o => o.ToJsonObject()).ToList();
     }
 
-    public KubeClientConfig ClientConfig(string ns = "default") => new() { Server = BaseAddress, Namespace = ns };
+    /// <summary>How the official client reaches this server (plain HTTP; a TLS server is reached through <see cref="WriteKubeconfig"/>).</summary>
+    public KubernetesClientConfiguration ClientConfig(string ns = "default") => new() { Host = BaseAddress.ToString(), Namespace = ns };
 
     public KubernetesClient CreateClient(KubeClientOptions? options = null, string ns = "default") => new(ClientConfig(ns), options);
 

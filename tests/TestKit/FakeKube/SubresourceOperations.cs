@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RwAutoscaler.Kube.Patching;
+using RwAutoscaler.TestKit.FakeKube.Patching;
 
 namespace RwAutoscaler.TestKit.FakeKube;
 
@@ -174,10 +174,10 @@ internal static class SubresourceOperations
             switch (mediaType)
             {
                 case "application/json-patch+json":
-                    JsonPatchDocument document;
+                    JsonPatchApplier document;
                     try
                     {
-                        document = JsonPatchDocument.Parse(body);
+                        document = JsonPatchApplier.Parse(body);
                     }
                     catch (JsonPatchException e)
                     {

@@ -40,7 +40,7 @@ internal static partial class Validation
                 continue;
             }
             var text = node is JsonValue v && v.TryGetValue<string>(out var s) ? s : node.ToJsonString();
-            if (!KubeMicroTimeConverter.TryParse(text, out _))
+            if (!MicroTime.TryParse(text, out _))
             {
                 var seconds = text.Length > 19 ? text[19..] : text;
                 throw ApiError.BadRequest(

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace RwAutoscaler.Kube.Patching;
+namespace RwAutoscaler.TestKit.FakeKube.Patching;
 
 /// <summary>RFC 7386 JSON merge patch: objects merge, null deletes, everything else (arrays too) replaces.</summary>
 public static class JsonMergePatch

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using RwAutoscaler.Kube.Json;
 
-namespace RwAutoscaler.Kube.Patching;
+namespace RwAutoscaler.TestKit.FakeKube.Patching;
 
 /// <summary>One RFC 6902 operation. <see cref="Value"/> is used by add, replace and test; <see cref="From"/> by move and copy.</summary>
 public sealed record JsonPatchOperation(string Op, string Path, JsonNode? Value = null, string? From = null);
@@ -25,49 +24,15 @@ public sealed class JsonPatchException : Exception
     }
 }
 
-/// <summary>
-/// An RFC 6902 JSON patch: built fluently by clients (a <c>test</c> first makes it conditional) and
-/// applied by whoever needs the result (the fake API server, a dry run).
-/// </summary>
-public sealed class JsonPatchDocument
+/// <summary>An RFC 6902 JSON patch as the fake API server reads and applies it (clients build theirs with KubePatch).</summary>
+public sealed class JsonPatchApplier
 {
     private readonly List<JsonPatchOperation> operations = [];
 
     public IReadOnlyList<JsonPatchOperation> Operations => operations;
 
-    public JsonPatchDocument Add(string path, JsonNode? value) => Append(new("add", path, value));
-
-    public JsonPatchDocument Remove(string path) => Append(new("remove", path));
-
-    public JsonPatchDocument Replace(string path, JsonNode? value) => Append(new("replace", path, value));
-
-    public JsonPatchDocument Test(string path, JsonNode? value) => Append(new("test", path, value));
-
-    public JsonPatchDocument Move(string from, string path) => Append(new("move", path, From: from));
-
-    public JsonPatchDocument Copy(string from, string path) => Append(new("copy", path, From: from));
-
-    public string ToJsonString()
-    {
-        var array = new JsonArray();
-        foreach (var op in operations)
-        {
-            var node = new JsonObject { ["op"] = op.Op, ["path"] = op.Path };
-            if (op.Op is "add" or "replace" or "test")
-            {
-                node["value"] = op.Value?.DeepClone();
-            }
-            if (op.From is not null)
-            {
-                node["from"] = op.From;
-            }
-            array.Add(node);
-        }
-        return array.ToJsonString(KubeJson.Options);
-    }
-
     /// <summary>Parses a patch body; the error names the operation and field at fault.</summary>
-    public static JsonPatchDocument Parse(string json)
+    public static JsonPatchApplier Parse(string json)
     {
         JsonNode? root;
         try
@@ -82,7 +47,7 @@ public sealed class JsonPatchDocument
         {
             throw new JsonPatchException("a JSON patch must be an array of operations");
         }
-        var doc = new JsonPatchDocument();
+        var doc = new JsonPatchApplier();
         for (var i = 0; i < array.Count; i++)
         {
             if (array[i] is not JsonObject op)
@@ -123,7 +88,7 @@ public sealed class JsonPatchDocument
         return result;
     }
 
-    private JsonPatchDocument Append(JsonPatchOperation op)
+    private JsonPatchApplier Append(JsonPatchOperation op)
     {
         operations.Add(op);
         return this;

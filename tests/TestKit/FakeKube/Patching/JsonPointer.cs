@@ -1,4 +1,4 @@
-namespace RwAutoscaler.Kube.Patching;
+namespace RwAutoscaler.TestKit.FakeKube.Patching;
 
 /// <summary>RFC 6901 pointers: "/metadata/labels/app.kubernetes.io~1name".</summary>
 public static class JsonPointer
