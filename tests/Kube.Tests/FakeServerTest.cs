@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -65,17 +66,17 @@ public abstract class FakeServerTest : IAsyncLifetime
         ["spec"] = new JsonObject { ["image"] = "risingwavelabs/risingwave:v2.1.0", ["replicas"] = replicas, ["futureField"] = new JsonObject { ["kept"] = true } },
     };
 
-    protected static Deployment Deployment(string name, int replicas = 1) => new()
+    protected static V1Deployment Deployment(string name, int replicas = 1) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
-        Spec = new DeploymentSpec
+        Metadata = new V1ObjectMeta { Name = name, Labels = new Dictionary<string, string> { ["app"] = name } },
+        Spec = new V1DeploymentSpec
         {
             Replicas = replicas,
-            Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
-            Template = new PodTemplateSpec
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
+            Template = new V1PodTemplateSpec
             {
-                Metadata = new ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
-                Spec = new PodSpec { Containers = [new Container { Name = "main", Image = "nginx:1.25" }] },
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "nginx:1.25" }] },
             },
         },
     };

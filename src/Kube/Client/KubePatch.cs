@@ -32,6 +32,10 @@ public sealed record KubePatch(string ContentType, string Body)
         return new(StrategicMergePatchType, patch.ToJsonString(KubeJson.Options));
     }
 
+    /// <summary>A merge patch of the replica count, the shape the /scale subresource accepts.</summary>
+    public static KubePatch Replicas(int replicas) =>
+        Merge(new JsonObject { ["spec"] = new JsonObject { ["replicas"] = replicas } });
+
     /// <summary>The same patch as the official client sends it (the body goes out as it is).</summary>
     public V1Patch ToV1Patch() => new(Body, ContentType switch
     {

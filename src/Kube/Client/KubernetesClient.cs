@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Exceptions;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RwAutoscaler.Kube.Models;
@@ -30,7 +31,10 @@ public sealed class KubernetesClient : IDisposable
         Options = options ?? new KubeClientOptions();
         var logger = Options.LoggerFactory?.CreateLogger<KubernetesClient>() ?? NullLogger<KubernetesClient>.Instance;
         api = new k8s.Kubernetes(config, [new RetryHandler(Options, logger), .. handlers]);
+        // Ours first (audit logs and RBAC reviews group by it), then the library's.
+        api.HttpClient.DefaultRequestHeaders.Remove("User-Agent");
         api.HttpClient.DefaultRequestHeaders.UserAgent.ParseAdd(Options.UserAgent);
+        api.HttpClient.DefaultRequestHeaders.UserAgent.ParseAdd(config.UserAgent);
     }
 
     /// <summary>The official client, for typed calls on built-in kinds (wrap them in <see cref="KubeApiException.Translate{T}"/>).</summary>
@@ -48,6 +52,15 @@ public sealed class KubernetesClient : IDisposable
     public ResourceClient<T> Resource<T>()
         where T : class, ICustomResource<T> =>
         new(this, T.Resource, ResourceCodecs.Typed<T>());
+
+    /// <summary>
+    /// Typed access to a built-in kind through the official client's model (<c>V1StatefulSet</c>, <c>V1Lease</c>...),
+    /// its resource read from the model's <see cref="KubernetesEntityAttribute"/>. Write such objects with patches:
+    /// a PUT of a model drops the fields the model does not know.
+    /// </summary>
+    public ResourceClient<T> Builtin<T>()
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        new(this, ResourceCodecs.BuiltinType<T>(), ResourceCodecs.Builtin<T>());
 
     /// <summary>Untyped access by group/version/resource; unknown fields are kept as they are.</summary>
     public ResourceClient<JsonObject> Resource(ResourceType type)

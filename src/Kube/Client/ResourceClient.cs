@@ -73,7 +73,7 @@ public sealed class ResourceClient<T>
         items.Clear(); // detaches each item from the list, so callers own it
         var meta = list["metadata"] as JsonObject;
         return new ResourceList<T>(
-            nodes.Select(n => codec.Read(n as JsonObject ?? throw new JsonException("a LIST item is not an object"))).ToArray(),
+            nodes.Select(n => codec.Read(Identified(n as JsonObject ?? throw new JsonException("a LIST item is not an object")))).ToArray(),
             new V1ListMeta
             {
                 ResourceVersion = (string?)meta?["resourceVersion"],
@@ -249,6 +249,18 @@ public sealed class ResourceClient<T>
                 }, type == k8s.WatchEventType.Bookmark && typeof(T) != typeof(JsonObject) ? BookmarkOf(obj) : codec.Read(obj));
             }
         }
+    }
+
+    /// <summary>Items of built-in lists come without apiVersion and kind; give them back, as a GET has them.</summary>
+    private JsonObject Identified(JsonObject item)
+    {
+        if (!item.ContainsKey("kind"))
+        {
+            item.Insert(0, "apiVersion", Type.ApiVersion);
+            item.Insert(1, "kind", Type.Kind);
+        }
+
+        return item;
     }
 
     /// <summary>A bookmark carries only metadata.resourceVersion; a typed record is built around it.</summary>

@@ -1,5 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
 
@@ -22,6 +25,24 @@ internal static class ResourceCodecs
         o => o.GetName(),
         o => o.GetNamespace(),
         o => o.GetResourceVersion());
+
+    public static ResourceCodec<T> Builtin<T>()
+        where T : class, k8s.IKubernetesObject<V1ObjectMeta> =>
+        new(
+            o => KubernetesJson.Deserialize<T>(o.ToJsonString()),
+            o => JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject(),
+            o => o.Metadata?.Name,
+            o => o.Metadata?.NamespaceProperty,
+            o => o.Metadata?.ResourceVersion);
+
+    /// <summary>The resource of a model of the official client, from its [KubernetesEntity]; the few cluster-scoped kinds we use are named.</summary>
+    public static ResourceType BuiltinType<T>()
+    {
+        var entity = typeof(T).GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new ArgumentException($"{typeof(T).Name} has no [KubernetesEntity]");
+        var clusterScoped = entity.Kind is "Namespace" or "Node" or "PersistentVolume" or "CustomResourceDefinition" or "ClusterRole" or "ClusterRoleBinding";
+        return new ResourceType(entity.Group ?? "", entity.ApiVersion, entity.PluralName, entity.Kind, Namespaced: !clusterScoped);
+    }
 
     public static ResourceCodec<T> Typed<T>()
         where T : class, ICustomResource<T> =>

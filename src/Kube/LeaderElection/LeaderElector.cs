@@ -196,11 +196,14 @@ public sealed partial class LeaderElector
         }
     }
 
-    /// <summary>One try, never longer than the renew deadline: a hung API call must not outlive the lease.</summary>
+    /// <summary>
+    /// One try, never longer than the renew deadline: a hung API call must not outlive the lease. The bound is on
+    /// the wall clock, like a request timeout (the renewal round's own deadline is on the injected clock).
+    /// </summary>
     private async Task<bool> AttemptAsync(CancellationToken cancellationToken)
     {
-        using var deadline = new CancellationTokenSource(Config.RenewDeadline, time);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(Config.RenewDeadline);
         try
         {
             return await TryAcquireOrRenewAsync(bounded.Token);

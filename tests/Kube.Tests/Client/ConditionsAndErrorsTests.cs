@@ -1,3 +1,4 @@
+using k8s.Models;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
 
@@ -29,14 +30,14 @@ public sealed class ConditionsAndErrorsTests
     [InlineData(410, "Gone", true)]
     [InlineData(409, "Conflict", false)]
     public void expired_is_410_in_either_reason(int code, string reason, bool expired) =>
-        Assert.Equal(expired, new KubeApiException(new Status { Code = code, Reason = reason }).IsExpired);
+        Assert.Equal(expired, new KubeApiException(new V1Status { Code = code, Reason = reason }).IsExpired);
 
     // Conflict and AlreadyExists share 409 and are told apart by reason.
     [Fact]
     public void conflict_and_already_exists_differ_by_reason()
     {
-        var conflict = new KubeApiException(new Status { Code = 409, Reason = "Conflict" });
-        var exists = new KubeApiException(new Status { Code = 409, Reason = "AlreadyExists" });
+        var conflict = new KubeApiException(new V1Status { Code = 409, Reason = "Conflict" });
+        var exists = new KubeApiException(new V1Status { Code = 409, Reason = "AlreadyExists" });
         Assert.True(conflict.IsConflict && !conflict.IsAlreadyExists);
         Assert.True(exists.IsAlreadyExists && !exists.IsConflict);
     }
@@ -46,13 +47,13 @@ public sealed class ConditionsAndErrorsTests
     public async Task retry_on_conflict_retries_only_conflicts()
     {
         var calls = 0;
-        var result = await KubeRetry.OnConflictAsync(_ => ++calls < 3 ? throw new KubeApiException(new Status { Code = 409, Reason = "Conflict" }) : Task.FromResult(calls));
+        var result = await KubeRetry.OnConflictAsync(_ => ++calls < 3 ? throw new KubeApiException(new V1Status { Code = 409, Reason = "Conflict" }) : Task.FromResult(calls));
         Assert.Equal(3, result);
         calls = 0;
-        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new Status { Code = 409, Reason = "Conflict" }); }));
+        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new V1Status { Code = 409, Reason = "Conflict" }); }));
         Assert.Equal(KubeRetry.DefaultSteps, calls);
         calls = 0;
-        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new Status { Code = 404, Reason = "NotFound" }); }));
+        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new V1Status { Code = 404, Reason = "NotFound" }); }));
         Assert.Equal(1, calls);
     }
 }

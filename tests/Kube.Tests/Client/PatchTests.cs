@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
-using RwAutoscaler.Kube.Patching;
+using RwAutoscaler.Kube.Client;
+using RwAutoscaler.TestKit.FakeKube.Patching;
 
 namespace RwAutoscaler.Kube.Tests.Client;
 
@@ -12,10 +13,11 @@ public sealed class PatchTests
     public void json_patch_applies_the_rfc_operations()
     {
         var doc = JsonNode.Parse("""{"a":[1,3],"b":{"c":1},"d":"x"}""");
-        var patch = new JsonPatchDocument()
-            .Add("/a/1", 2).Add("/a/-", 4)
-            .Move("/b/c", "/moved").Copy("/d", "/copied")
-            .Remove("/d").Test("/a", new JsonArray(1, 2, 3, 4));
+        var patch = JsonPatchApplier.Parse("""
+            [{"op":"add","path":"/a/1","value":2},{"op":"add","path":"/a/-","value":4},
+             {"op":"move","from":"/b/c","path":"/moved"},{"op":"copy","from":"/d","path":"/copied"},
+             {"op":"remove","path":"/d"},{"op":"test","path":"/a","value":[1,2,3,4]}]
+            """);
         var result = patch.Apply(doc);
         Assert.Equal("""{"a":[1,2,3,4],"b":{},"moved":1,"copied":"x"}""", result!.ToJsonString());
         Assert.Equal("""{"a":[1,3],"b":{"c":1},"d":"x"}""", doc!.ToJsonString());
@@ -27,7 +29,7 @@ public sealed class PatchTests
     {
         var path = JsonPointer.Create("metadata", "labels", "app.kubernetes.io/name");
         Assert.Equal("/metadata/labels/app.kubernetes.io~1name", path);
-        var result = new JsonPatchDocument().Add(path, "rw").Apply(JsonNode.Parse("""{"metadata":{"labels":{}}}"""));
+        var result = Apply(new JsonPatchDocument().Add(path, "rw"), JsonNode.Parse("""{"metadata":{"labels":{}}}"""));
         Assert.Equal("rw", (string?)result!["metadata"]!["labels"]!["app.kubernetes.io/name"]);
     }
 
@@ -35,7 +37,7 @@ public sealed class PatchTests
     [Fact]
     public void a_failed_test_names_the_operation()
     {
-        var e = Assert.Throws<JsonPatchException>(() => new JsonPatchDocument().Test("/spec/replicas", 2).Apply(JsonNode.Parse("""{"spec":{"replicas":3}}""")));
+        var e = Assert.Throws<JsonPatchException>(() => Apply(new JsonPatchDocument().Test("/spec/replicas", 2), JsonNode.Parse("""{"spec":{"replicas":3}}""")));
         Assert.Contains("operation 0 (test /spec/replicas)", e.Message, StringComparison.Ordinal);
     }
 
@@ -45,14 +47,14 @@ public sealed class PatchTests
     [InlineData("""[{"op":"frobnicate","path":"/a"}]""", "unknown op")]
     [InlineData("""[{"op":"add","path":"/a"}]""", "'value'")]
     public void malformed_patches_are_rejected_with_the_reason(string json, string expected) =>
-        Assert.Contains(expected, Assert.Throws<JsonPatchException>(() => JsonPatchDocument.Parse(json)).Message, StringComparison.Ordinal);
+        Assert.Contains(expected, Assert.Throws<JsonPatchException>(() => JsonPatchApplier.Parse(json)).Message, StringComparison.Ordinal);
 
-    // Round trip: the document the client writes parses back to the same operations.
+    // The document the client writes is the RFC's, and the fake reads it back.
     [Fact]
-    public void a_patch_document_round_trips_through_its_json()
+    public void a_patch_document_is_written_as_the_rfc_array()
     {
         var patch = new JsonPatchDocument().Test("/spec/replicas", 3).Replace("/spec/replicas", 4);
-        Assert.Equal(patch.ToJsonString(), JsonPatchDocument.Parse(patch.ToJsonString()).ToJsonString());
+        Assert.Equal(4, (int?)Apply(patch, JsonNode.Parse("""{"spec":{"replicas":3}}"""))!["spec"]!["replicas"]);
         Assert.Equal("""[{"op":"test","path":"/spec/replicas","value":3},{"op":"replace","path":"/spec/replicas","value":4}]""", patch.ToJsonString());
     }
 
@@ -78,4 +80,6 @@ public sealed class PatchTests
             return JsonNode.DeepEquals(result, b);
         }).QuickCheckThrowOnFailure();
     }
+
+    private static JsonNode? Apply(JsonPatchDocument patch, JsonNode? document) => JsonPatchApplier.Parse(patch.ToJsonString()).Apply(document);
 }

@@ -1,3 +1,5 @@
+using RwAutoscaler.Kube.Json;
+using k8s.Models;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.Models;
 using RwAutoscaler.TestKit;
@@ -9,19 +11,19 @@ public sealed class EventRecorderTests : FakeServerTest
 {
     private readonly ManualTimeProvider clock = new();
 
-    private static readonly ObjectReference Rw = new() { ApiVersion = "risingwave.risingwavelabs.com/v1alpha1", Kind = "RisingWave", Namespace = "default", Name = "rw", Uid = "u1" };
+    private static readonly V1ObjectReference Rw = new() { ApiVersion = "risingwave.risingwavelabs.com/v1alpha1", Kind = "RisingWave", NamespaceProperty = "default", Name = "rw", Uid = "u1" };
 
     private EventRecorder NewRecorder(int capacity = 1000) => new(Client, new EventRecorderOptions
     {
         ReportingController = "rwautoscaler.dev/autoscaler", ReportingInstance = "autoscaler-0", TimeProvider = clock, QueueCapacity = capacity,
     });
 
-    private async Task<IReadOnlyList<Event>> EventsAsync(Func<IReadOnlyList<Event>, bool> until)
+    private async Task<IReadOnlyList<Eventsv1Event>> EventsAsync(Func<IReadOnlyList<Eventsv1Event>, bool> until)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var list = (await Client.Resource<Event>().ListAsync("default")).Items;
+            var list = (await Client.Builtin<Eventsv1Event>().ListAsync("default")).Items;
             if (until(list))
             {
                 return list;
@@ -42,7 +44,7 @@ public sealed class EventRecorderTests : FakeServerTest
         var first = Assert.Single(await EventsAsync(l => l.Count == 1));
         Assert.Null(first.Series);
         Assert.Equal(("rwautoscaler.dev/autoscaler", "autoscaler-0", "Scale", "ScaledOut", "Normal"), (first.ReportingController, first.ReportingInstance, first.Action, first.Reason, first.Type));
-        Assert.Equal(clock.GetUtcNow(), first.EventTime);
+        Assert.Equal(MicroTime.Format(clock.GetUtcNow()), MicroTime.Format(first.EventTime!.Value));
         Assert.StartsWith("rw.", first.Metadata.Name, StringComparison.Ordinal);
 
         clock.Advance(TimeSpan.FromMinutes(1));

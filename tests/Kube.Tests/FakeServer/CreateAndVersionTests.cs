@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Json;
@@ -13,10 +14,10 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task a_single_global_resource_version_is_stamped_on_every_write_and_on_lists()
     {
-        var cms = Client.Resource<ConfigMap>();
-        var a = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "a" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        var a = await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "a" } });
         var rw = await Client.Resource(RisingWaves).CreateAsync(RisingWave("rw"));
-        var b = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "b" } });
+        var b = await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "b" } });
         var versions = new[] { a.Metadata.ResourceVersion, rw.GetResourceVersion(), b.Metadata.ResourceVersion }
             .Select(v => long.Parse(v!, CultureInfo.InvariantCulture)).ToArray();
         Assert.True(versions[0] < versions[1] && versions[1] < versions[2], string.Join(",", versions));
@@ -42,7 +43,7 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task a_config_map_has_no_generation()
     {
-        var cm = await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "c" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
+        var cm = await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
         Assert.Null(cm.Metadata.Generation);
     }
 
@@ -52,7 +53,7 @@ public sealed class CreateAndVersionTests : FakeServerTest
     public async Task generate_name_appends_five_characters_from_the_vowel_free_alphabet()
     {
         var prefix = new string('p', 70);
-        var cm = await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { GenerateName = prefix } });
+        var cm = await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { GenerateName = prefix } });
         Assert.Matches("^p{58}[bcdfghjklmnpqrstvwxz2456789]{5}$", cm.Metadata.Name);
     }
 
@@ -60,9 +61,9 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task a_body_name_that_does_not_match_the_url_is_a_bad_request()
     {
-        var created = await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "my-configmap" } });
+        var created = await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "my-configmap" } });
         var (code, body) = await SendAsync(HttpMethod.Put, "/api/v1/namespaces/default/configmaps/some-other-configmap",
-            KubeJson.ToJsonObject(created, KubeJsonContext.Default.ConfigMap).ToJsonString());
+            k8s.KubernetesJson.Serialize(created));
         Assert.Equal(400, code);
         Assert.Equal("BadRequest", (string?)body["reason"]);
         Assert.Equal("the name of the object (my-configmap) does not match the name on the URL (some-other-configmap)", (string?)body["message"]);
@@ -83,9 +84,9 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task creating_an_existing_name_is_already_exists()
     {
-        await Client.Resource<Deployment>().CreateAsync(Deployment("web"));
+        await Client.Builtin<V1Deployment>().CreateAsync(Deployment("web"));
         var (code, body) = await SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments",
-            KubeJson.ToJsonObject(Deployment("web"), KubeJsonContext.Default.Deployment).ToJsonString());
+            k8s.KubernetesJson.Serialize(Deployment("web")));
         Assert.Equal(409, code);
         Assert.Equal("AlreadyExists", (string?)body["reason"]);
         Assert.Equal("deployments.apps \"web\" already exists", (string?)body["message"]);
@@ -97,7 +98,7 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task creating_in_a_missing_namespace_is_not_found()
     {
-        var e = await ThrowsApiAsync(() => Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "x" } }, "nowhere"));
+        var e = await ThrowsApiAsync(() => Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "x" } }, "nowhere"));
         Assert.True(e.IsNotFound);
         Assert.Equal("namespaces \"nowhere\" not found", e.Status.Message);
     }
@@ -106,7 +107,7 @@ public sealed class CreateAndVersionTests : FakeServerTest
     [Fact]
     public async Task an_invalid_name_is_invalid_and_names_the_field()
     {
-        var e = await ThrowsApiAsync(() => Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "Not_Valid" } }));
+        var e = await ThrowsApiAsync(() => Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "Not_Valid" } }));
         Assert.True(e.IsInvalid);
         Assert.Equal("metadata.name", e.Status.Details!.Causes![0].Field);
     }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
@@ -8,7 +9,7 @@ namespace RwAutoscaler.Kube.Tests.FakeServer;
 /// <summary>Checklist item 5: DELETE, finalizers and the shape of the answer.</summary>
 public sealed class DeleteTests : FakeServerTest
 {
-    // apiextensions etcd.go does not set ReturnDeletedObject: custom resources answer a Success Status.
+    // apiextensions etcd.go does not set ReturnDeletedObject: custom resources answer a Success V1Status.
     [Fact]
     public async Task deleting_a_custom_resource_answers_a_success_status()
     {
@@ -25,14 +26,14 @@ public sealed class DeleteTests : FakeServerTest
     [Fact]
     public async Task deleting_a_pod_returns_the_object()
     {
-        var pods = Client.Resource<Pod>();
-        await pods.CreateAsync(new Pod { Metadata = new() { Name = "p" }, Spec = new PodSpec { Containers = [new Container { Name = "c", Image = "i" }] } });
+        var pods = Client.Builtin<V1Pod>();
+        await pods.CreateAsync(new V1Pod { Metadata = new() { Name = "p" }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "i" }] } });
         var deleted = await pods.DeleteAsync("default", "p");
         Assert.Equal("p", deleted!.Metadata.Name);
         Assert.Null(await pods.GetOrNullAsync("default", "p"));
     }
 
-    // ObjectMeta.finalizers: the first DELETE sets deletionTimestamp and keeps the object; the answer is the object.
+    // V1ObjectMeta.finalizers: the first DELETE sets deletionTimestamp and keeps the object; the answer is the object.
     [Fact]
     public async Task deleting_an_object_with_finalizers_sets_deletion_timestamp_and_returns_it()
     {
@@ -74,7 +75,7 @@ public sealed class DeleteTests : FakeServerTest
         Assert.Equal(WatchEventType.Deleted, events[^1].Type);
     }
 
-    // ObjectMeta.finalizers: "If the deletionTimestamp of the object is non-nil, entries in this list can only be removed."
+    // V1ObjectMeta.finalizers: "If the deletionTimestamp of the object is non-nil, entries in this list can only be removed."
     [Fact]
     public async Task finalizers_cannot_be_added_while_deleting()
     {
@@ -101,15 +102,15 @@ public sealed class DeleteTests : FakeServerTest
         Assert.StartsWith("object is being deleted: ", e.Status.Message, StringComparison.Ordinal);
     }
 
-    // DeleteOptions.preconditions {uid, resourceVersion} fail with 409.
+    // V1DeleteOptions.preconditions {uid, resourceVersion} fail with 409.
     [Fact]
     public async Task delete_preconditions_are_checked()
     {
-        var cms = Client.Resource<ConfigMap>();
-        var c = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
-        var e = await ThrowsApiAsync(() => cms.DeleteAsync("default", "c", new DeleteOptions { Preconditions = new Preconditions { ResourceVersion = "1" } }));
+        var cms = Client.Builtin<V1ConfigMap>();
+        var c = await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c" } });
+        var e = await ThrowsApiAsync(() => cms.DeleteAsync("default", "c", new V1DeleteOptions { Preconditions = new V1Preconditions { ResourceVersion = "1" } }));
         Assert.True(e.IsConflict);
-        await cms.DeleteAsync("default", "c", new DeleteOptions { Preconditions = new Preconditions { Uid = c.Metadata.Uid, ResourceVersion = c.Metadata.ResourceVersion } });
+        await cms.DeleteAsync("default", "c", new V1DeleteOptions { Preconditions = new V1Preconditions { Uid = c.Metadata.Uid, ResourceVersion = c.Metadata.ResourceVersion } });
         Assert.Null(await cms.GetOrNullAsync("default", "c"));
     }
 

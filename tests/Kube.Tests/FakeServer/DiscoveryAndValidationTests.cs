@@ -1,3 +1,6 @@
+using k8s;
+using RwAutoscaler.Kube.Json;
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Models;
 
@@ -7,25 +10,27 @@ namespace RwAutoscaler.Kube.Tests.FakeServer;
 public sealed class DiscoveryAndValidationTests : FakeServerTest
 {
     // Legacy discovery (kubectl falls back to it when the aggregated form is not served): /api, /apis, group-version resource lists
-    // with status and scale subresources (scale as autoscaling/v1 Scale).
+    // with status and scale subresources (scale as autoscaling/v1 V1Scale).
     [Fact]
     public async Task discovery_lists_groups_resources_and_subresources()
     {
-        var api = await Client.GetRawAsync("/api");
-        Assert.Equal("v1", (string?)api!["versions"]![0]);
-        var groups = (await Client.GetRawAsync("/apis"))!["groups"]!.AsArray().Select(g => (string?)g!["name"]).ToList();
+        // Through the official client's discovery calls, as its users make them.
+        var api = await Client.Api.CoreV1.GetAPIResourcesAsync();
+        Assert.Equal("v1", api.GroupVersion);
+        var groups = (await Client.Api.Apis.GetAPIVersionsAsync()).Groups.Select(g => g.Name).ToList();
         Assert.Contains("apps", groups);
         Assert.Contains("risingwave.risingwavelabs.com", groups);
-        var apps = (await Client.GetRawAsync("/apis/apps/v1"))!["resources"]!.AsArray().OfType<JsonObject>().ToList();
-        var scale = apps.Single(r => (string?)r["name"] == "deployments/scale");
-        Assert.Equal(("autoscaling", "v1", "Scale"), ((string?)scale["group"], (string?)scale["version"], (string?)scale["kind"]));
-        var views = (await Client.GetRawAsync("/apis/risingwave.risingwavelabs.com/v1alpha1"))!["resources"]!.AsArray().OfType<JsonObject>().ToList();
+        var apps = (await Client.Api.AppsV1.GetAPIResourcesAsync()).Resources;
+        var scale = apps.Single(r => r.Name == "deployments/scale");
+        Assert.Equal(("autoscaling", "v1", "Scale"), (scale.Group, scale.Version, scale.Kind));
+        var views = (await Client.Api.CustomObjects.GetAPIResourcesAsync("risingwave.risingwavelabs.com", "v1alpha1")).Resources.ToList();
         Assert.Equal(["risingwaves", "risingwaves/status", "risingwavescaleviews", "risingwavescaleviews/status", "risingwavescaleviews/scale"],
-            views.Select(r => (string?)r["name"]));
-        Assert.Equal("rwsv", (string?)views[2]["shortNames"]![0]);
-        var openapi = await Client.GetRawAsync("/openapi/v3");
-        Assert.NotNull(openapi!["paths"]!["apis/apps/v1"]!["serverRelativeURL"]);
-        Assert.Equal("1", (string?)(await Client.GetRawAsync("/version"))!["major"]);
+            views.Select(r => r.Name));
+        Assert.Equal("rwsv", views[2].ShortNames[0]);
+        Assert.Equal("1", (await Client.Api.Version.GetCodeAsync()).Major);
+        var (code, openapi) = await SendAsync(HttpMethod.Get, "/openapi/v3");
+        Assert.Equal(200, code);
+        Assert.NotNull(openapi["paths"]!["apis/apps/v1"]!["serverRelativeURL"]);
     }
 
     // A registered CRD is an object too: kubectl get crd shows it; deleting it stops serving the resource.
@@ -53,8 +58,8 @@ public sealed class DiscoveryAndValidationTests : FakeServerTest
     [Fact]
     public async Task two_controller_owner_references_are_invalid()
     {
-        OwnerReference Owner(string uid) => new() { ApiVersion = "v1", Kind = "ConfigMap", Name = uid, Uid = uid, Controller = true };
-        var e = await ThrowsApiAsync(() => Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "c", OwnerReferences = [Owner("a"), Owner("b")] } }));
+        V1OwnerReference Owner(string uid) => new() { ApiVersion = "v1", Kind = "ConfigMap", Name = uid, Uid = uid, Controller = true };
+        var e = await ThrowsApiAsync(() => Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c", OwnerReferences = [Owner("a"), Owner("b")] } }));
         Assert.True(e.IsInvalid);
         Assert.Equal("metadata.ownerReferences", e.Status.Details!.Causes![0].Field);
     }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
@@ -18,15 +19,15 @@ public sealed class ListTests : FakeServerTest
     [Fact]
     public async Task list_items_of_built_in_kinds_omit_kind_and_api_version()
     {
-        await Client.Resource<Deployment>().CreateAsync(Deployment("web"));
+        await Client.Builtin<V1Deployment>().CreateAsync(Deployment("web"));
         var (_, body) = await SendAsync(HttpMethod.Get, "/apis/apps/v1/namespaces/default/deployments");
         Assert.Equal("DeploymentList", (string?)body["kind"]);
         Assert.Equal("apps/v1", (string?)body["apiVersion"]);
         var item = body["items"]![0]!.AsObject();
         Assert.False(item.ContainsKey("kind"));
         Assert.False(item.ContainsKey("apiVersion"));
-        // Typed models fill them back in.
-        var typed = await Client.Resource<Deployment>().ListAsync("default");
+        // Our client gives them back, as a GET has them.
+        var typed = await Client.Builtin<V1Deployment>().ListAsync("default");
         Assert.Equal("Deployment", typed.Items[0].Kind);
     }
 
@@ -51,9 +52,9 @@ public sealed class ListTests : FakeServerTest
     [InlineData("app=rw,!canary", "a,b")]
     public async Task label_selectors_filter_lists(string selector, string expected)
     {
-        var cms = Client.Resource<ConfigMap>();
+        var cms = Client.Builtin<V1ConfigMap>();
         async Task Make(string name, params (string K, string V)[] labels) =>
-            await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = name, Labels = labels.ToDictionary(l => l.K, l => l.V) } });
+            await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = name, Labels = labels.ToDictionary(l => l.K, l => l.V) } });
         await Make("a", ("app", "rw"), ("tier", "compute"));
         await Make("b", ("app", "rw"), ("tier", "meta"));
         await Make("c", ("app", "rw"), ("tier", "frontend"), ("canary", "yes"));
@@ -85,19 +86,19 @@ public sealed class ListTests : FakeServerTest
     [Fact]
     public async Task pages_share_one_resource_version_and_one_snapshot()
     {
-        var cms = Client.Resource<ConfigMap>();
+        var cms = Client.Builtin<V1ConfigMap>();
         for (var i = 0; i < 5; i++)
         {
-            await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = $"c{i}" } });
+            await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = $"c{i}" } });
         }
         var first = await cms.ListAsync("default", new ListOptions { Limit = 2 });
         Assert.Equal(["c0", "c1"], first.Items.Select(i => i.Metadata.Name));
         Assert.Equal(3, first.Metadata.RemainingItemCount);
-        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c5" } });
-        var second = await cms.ListAsync("default", new ListOptions { Limit = 2, Continue = first.Metadata.Continue });
-        var third = await cms.ListAsync("default", new ListOptions { Limit = 2, Continue = second.Metadata.Continue });
+        await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c5" } });
+        var second = await cms.ListAsync("default", new ListOptions { Limit = 2, Continue = first.Metadata.ContinueProperty });
+        var third = await cms.ListAsync("default", new ListOptions { Limit = 2, Continue = second.Metadata.ContinueProperty });
         Assert.Equal(["c2", "c3", "c4"], second.Items.Concat(third.Items).Select(i => i.Metadata.Name));
-        Assert.Null(third.Metadata.Continue);
+        Assert.Null(third.Metadata.ContinueProperty);
         Assert.Equal(first.Metadata.ResourceVersion, third.Metadata.ResourceVersion);
         var all = await cms.ListAllAsync("default", pageSize: 4);
         Assert.Equal(6, all.Items.Count);
@@ -107,14 +108,14 @@ public sealed class ListTests : FakeServerTest
     [Fact]
     public async Task an_expired_continue_token_is_gone()
     {
-        var cms = Client.Resource<ConfigMap>();
+        var cms = Client.Builtin<V1ConfigMap>();
         for (var i = 0; i < 3; i++)
         {
-            await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = $"c{i}" } });
+            await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = $"c{i}" } });
         }
         var first = await cms.ListAsync("default", new ListOptions { Limit = 1 });
         clock.Advance(TimeSpan.FromMinutes(6));
-        var e = await ThrowsApiAsync(() => cms.ListAsync("default", new ListOptions { Limit = 1, Continue = first.Metadata.Continue }));
+        var e = await ThrowsApiAsync(() => cms.ListAsync("default", new ListOptions { Limit = 1, Continue = first.Metadata.ContinueProperty }));
         Assert.True(e.IsExpired);
         Assert.Equal(410, e.Code);
     }

@@ -1,8 +1,8 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
-using RwAutoscaler.Kube.Patching;
 
 namespace RwAutoscaler.Kube.Tests.FakeServer;
 
@@ -62,7 +62,7 @@ public sealed class PatchTests : FakeServerTest
     [Fact]
     public async Task an_apply_patch_is_unsupported_media_type()
     {
-        await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
+        await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c" } });
         var (code, _) = await SendAsync(HttpMethod.Patch, "/api/v1/namespaces/default/configmaps/c?fieldManager=me", "{}", "application/apply-patch+yaml");
         Assert.Equal(415, code);
     }
@@ -71,7 +71,7 @@ public sealed class PatchTests : FakeServerTest
     [Fact]
     public async Task a_strategic_merge_patch_merges_containers_by_name()
     {
-        var deployments = Client.Resource<Deployment>();
+        var deployments = Client.Builtin<V1Deployment>();
         var d = Deployment("web");
         await deployments.CreateAsync(d with
         {
@@ -79,7 +79,7 @@ public sealed class PatchTests : FakeServerTest
             {
                 Template = d.Spec.Template! with
                 {
-                    Spec = new PodSpec { Containers = [new Container { Name = "main", Image = "a:1" }, new Container { Name = "side", Image = "b:1" }] },
+                    Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "a:1" }, new V1Container { Name = "side", Image = "b:1" }] },
                 },
             },
         });
@@ -116,7 +116,7 @@ public sealed class PatchTests : FakeServerTest
     [Fact]
     public async Task a_patch_of_a_missing_object_is_not_found()
     {
-        var e = await ThrowsApiAsync(() => Client.Resource<ConfigMap>().PatchAsync("default", "nope", KubePatch.Merge(new JsonObject())));
+        var e = await ThrowsApiAsync(() => Client.Builtin<V1ConfigMap>().PatchAsync("default", "nope", KubePatch.Merge(new JsonObject())));
         Assert.True(e.IsNotFound);
         Assert.Equal("configmaps \"nope\" not found", e.Status.Message);
     }

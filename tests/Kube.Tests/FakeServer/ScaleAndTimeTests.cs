@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Json;
@@ -8,18 +9,18 @@ namespace RwAutoscaler.Kube.Tests.FakeServer;
 /// <summary>Checklist items 8 and 9: /scale, MicroTime strictness.</summary>
 public sealed class ScaleAndTimeTests : FakeServerTest
 {
-    // autoscaling/v1 Scale for apps/v1 Deployment: spec.replicas, status.replicas, selector in query-string form.
+    // autoscaling/v1 V1Scale for apps/v1 V1Deployment: spec.replicas, status.replicas, selector in query-string form.
     [Fact]
     public async Task the_scale_of_a_deployment_reads_and_writes_spec_replicas()
     {
-        var deployments = Client.Resource<Deployment>();
+        var deployments = Client.Builtin<V1Deployment>();
         await deployments.CreateAsync(Deployment("web", 2));
         var scale = await deployments.GetScaleAsync("default", "web");
         Assert.Equal("Scale", scale.Kind);
         Assert.Equal("autoscaling/v1", scale.ApiVersion);
         Assert.Equal(2, scale.Spec.Replicas);
         Assert.Equal("app=web", scale.Status!.Selector);
-        var updated = await deployments.ReplaceScaleAsync("default", "web", scale with { Spec = new ScaleSpec { Replicas = 4 } });
+        var updated = await deployments.ReplaceScaleAsync("default", "web", scale with { Spec = new V1ScaleSpec { Replicas = 4 } });
         Assert.Equal(4, updated.Spec.Replicas);
         var d = await deployments.GetAsync("default", "web");
         Assert.Equal(4, d.Spec!.Replicas);
@@ -32,15 +33,15 @@ public sealed class ScaleAndTimeTests : FakeServerTest
     [Fact]
     public async Task a_stale_scale_update_is_a_conflict()
     {
-        var sts = Client.Resource<StatefulSet>();
-        await sts.CreateAsync(new StatefulSet
+        var sts = Client.Builtin<V1StatefulSet>();
+        await sts.CreateAsync(new V1StatefulSet
         {
             Metadata = new() { Name = "compute" },
-            Spec = new StatefulSetSpec { Replicas = 1, ServiceName = "compute", Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["c"] = "compute" } } },
+            Spec = new V1StatefulSetSpec { Replicas = 1, ServiceName = "compute", Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["c"] = "compute" } } },
         });
         var scale = await sts.GetScaleAsync("default", "compute");
         await sts.PatchScaleAsync("default", "compute", KubePatch.Replicas(2));
-        var e = await ThrowsApiAsync(() => sts.ReplaceScaleAsync("default", "compute", scale with { Spec = new ScaleSpec { Replicas = 3 } }));
+        var e = await ThrowsApiAsync(() => sts.ReplaceScaleAsync("default", "compute", scale with { Spec = new V1ScaleSpec { Replicas = 3 } }));
         Assert.True(e.IsConflict);
     }
 
@@ -109,22 +110,22 @@ public sealed class ScaleAndTimeTests : FakeServerTest
         }
     }
 
-    // events.k8s.io/v1 Event.eventTime is a required MicroTime; our client writes six digits even on a whole second.
+    // events.k8s.io/v1 Eventsv1Event.eventTime is a required MicroTime; our client writes six digits even on a whole second.
     [Fact]
     public async Task an_event_written_by_the_client_on_a_whole_second_is_accepted()
     {
-        var e = await Client.Resource<Event>().CreateAsync(new Event
+        var e = await Client.Builtin<Eventsv1Event>().CreateAsync(new Eventsv1Event
         {
             Metadata = new() { Name = "rw.1" },
-            EventTime = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero),
+            EventTime = MicroTime.ForClient(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero)),
             ReportingController = "rwautoscaler.dev/autoscaler",
             ReportingInstance = "autoscaler-0",
             Action = "Scale",
             Reason = "ScaledOut",
             Type = "Normal",
-            Regarding = new ObjectReference { Kind = "RisingWave", Name = "rw", Namespace = "default" },
+            Regarding = new V1ObjectReference { Kind = "RisingWave", Name = "rw", NamespaceProperty = "default" },
         });
         Assert.Equal("2025-01-01T00:00:00.000000Z", (string?)Server.GetObject(ResourceType.Events, "default", "rw.1")!["eventTime"]);
-        Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), e.EventTime);
+        Assert.Equal("2025-01-01T00:00:00.000000Z", MicroTime.Format(e.EventTime!.Value));
     }
 }

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
@@ -46,9 +47,9 @@ public sealed class UpdateTests : FakeServerTest
     [Fact]
     public async Task a_put_without_a_resource_version_on_a_config_map_is_unconditional()
     {
-        var cms = Client.Resource<ConfigMap>();
-        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
-        var updated = await cms.ReplaceAsync(new ConfigMap { Metadata = new() { Name = "c", Namespace = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c" } });
+        var updated = await cms.ReplaceAsync(new V1ConfigMap { Metadata = new() { Name = "c", NamespaceProperty = "default" }, Data = new Dictionary<string, string> { ["k"] = "v" } });
         Assert.Equal("v", updated.Data!["k"]);
     }
 
@@ -123,44 +124,70 @@ public sealed class UpdateTests : FakeServerTest
         Assert.Equal("Running", (string?)after["status"]!["phase"]);
     }
 
-    // A Deployment's status is written only through /status; a stale status PUT is a conflict too.
+    // A V1Deployment's status is written only through /status; a stale status PUT is a conflict too.
     [Fact]
     public async Task a_stale_status_update_is_a_conflict()
     {
-        var deployments = Client.Resource<Deployment>();
+        var deployments = Client.Builtin<V1Deployment>();
         var d = await deployments.CreateAsync(Deployment("web"));
         await deployments.ReplaceAsync(d with { Spec = d.Spec! with { Replicas = 2 } });
-        var e = await ThrowsApiAsync(() => deployments.ReplaceStatusAsync(d with { Status = new DeploymentStatus { Replicas = 1 } }));
+        var e = await ThrowsApiAsync(() => deployments.ReplaceStatusAsync(d with { Status = new V1DeploymentStatus { Replicas = 1 } }));
         Assert.True(e.IsConflict);
     }
 
-    // Unknown fields survive a read-modify-write round trip through typed models ([JsonExtensionData]).
+    // A real server drops the fields of a built-in kind its schema lacks (fieldValidation Warn, the default);
+    // known ones, however deep, are kept.
     [Fact]
-    public async Task unknown_fields_survive_a_typed_read_modify_write()
+    public async Task unknown_fields_of_built_in_kinds_are_dropped_and_known_ones_kept()
     {
         var (code, _) = await SendAsync(HttpMethod.Post, "/apis/apps/v1/namespaces/default/deployments", """
             {"metadata":{"name":"web","managedFields":[{"manager":"kubectl"}]},
              "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},"newSpecField":{"a":1},
-                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"m","image":"x","securityContext":{"runAsNonRoot":true}}],"dnsPolicy":"ClusterFirst"}}}}
+                     "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"m","image":"x","bogus":1,"securityContext":{"runAsNonRoot":true}}],"dnsPolicy":"ClusterFirst"}}}}
             """);
         Assert.Equal(201, code);
-        var deployments = Client.Resource<Deployment>();
-        var d = await deployments.GetAsync("default", "web");
-        await deployments.ReplaceAsync(d with { Spec = d.Spec! with { Replicas = 3 } });
         var raw = Server.GetObject(ResourceType.Deployments, "default", "web")!;
-        Assert.Equal(1, (int?)raw["spec"]!["newSpecField"]!["a"]);
+        Assert.Null(raw["spec"]!["newSpecField"]);
+        Assert.Null(raw["spec"]!["template"]!["spec"]!["containers"]![0]!["bogus"]);
         Assert.Equal("ClusterFirst", (string?)raw["spec"]!["template"]!["spec"]!["dnsPolicy"]);
         Assert.Equal(true, (bool?)raw["spec"]!["template"]!["spec"]!["containers"]![0]!["securityContext"]!["runAsNonRoot"]);
         Assert.Equal("kubectl", (string?)raw["metadata"]!["managedFields"]![0]!["manager"]);
-        Assert.Equal(3, (int?)raw["spec"]!["replicas"]);
+    }
+
+    // A server newer than the client's models knows a field the models lack: a typed read-modify-PUT drops it,
+    // which is why our code writes built-in kinds with patches or as JSON.
+    [Fact]
+    public async Task a_typed_put_drops_a_field_the_model_lacks_and_a_patch_or_json_write_keeps_it()
+    {
+        Server.ServerOnlyFields.Add("Deployment.spec.futureField");
+        var body = JsonNode.Parse(k8s.KubernetesJson.Serialize(Deployment("web")))!.AsObject();
+        body["spec"]!["futureField"] = "kept";
+        await Client.Resource(ResourceType.Deployments).CreateAsync(body);
+        bool Kept() => Server.GetObject(ResourceType.Deployments, "default", "web")!["spec"]!["futureField"] is not null;
+        Assert.True(Kept());
+
+        var json = Client.Resource(ResourceType.Deployments);
+        var live = await json.GetAsync("default", "web");
+        live["spec"]!["replicas"] = 2;
+        await json.ReplaceAsync(live);
+        Assert.True(Kept());
+
+        await json.PatchAsync("default", "web", Kube.Client.KubePatch.Replicas(3));
+        Assert.True(Kept());
+
+        var typed = Client.Builtin<V1Deployment>();
+        var d = await typed.GetAsync("default", "web");
+        d.Spec.Replicas = 4;
+        await typed.ReplaceAsync(d);
+        Assert.False(Kept());
     }
 
     // A uid in the body that differs from the stored one fails the precondition with 409.
     [Fact]
     public async Task a_different_uid_on_update_is_a_conflict()
     {
-        var cms = Client.Resource<ConfigMap>();
-        var c = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "c" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        var c = await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "c" } });
         var e = await ThrowsApiAsync(() => cms.ReplaceAsync(c with { Metadata = c.Metadata with { Uid = Guid.NewGuid().ToString() } }));
         Assert.True(e.IsConflict);
         Assert.Contains("Precondition failed: UID in precondition", e.Status.Message, StringComparison.Ordinal);
@@ -173,8 +200,8 @@ public sealed class RetryOnConflictTests : FakeServerTest
     [Fact]
     public async Task concurrent_read_modify_writes_lose_no_update_with_retry_on_conflict()
     {
-        var cms = Client.Resource<ConfigMap>();
-        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "counter" }, Data = new Dictionary<string, string> { ["n"] = "0" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "counter" }, Data = new Dictionary<string, string> { ["n"] = "0" } });
         var conflicts = 0;
         async Task IncrementAsync()
         {

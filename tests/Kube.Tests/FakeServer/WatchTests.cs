@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
@@ -13,10 +14,10 @@ public sealed class WatchTests : FakeServerTest
 {
     protected override FakeApiServerOptions Options => new() { HistoryLimit = 5, BookmarkInterval = null };
 
-    private ResourceClient<ConfigMap> ConfigMaps => Client.Resource<ConfigMap>();
+    private ResourceClient<V1ConfigMap> ConfigMaps => Client.Builtin<V1ConfigMap>();
 
-    private Task<ConfigMap> MakeAsync(string name, string value = "1") =>
-        ConfigMaps.CreateAsync(new ConfigMap { Metadata = new() { Name = name }, Data = new Dictionary<string, string> { ["v"] = value } });
+    private Task<V1ConfigMap> MakeAsync(string name, string value = "1") =>
+        ConfigMaps.CreateAsync(new V1ConfigMap { Metadata = new() { Name = name }, Data = new Dictionary<string, string> { ["v"] = value } });
 
     // json.go doEncode (Encoder.Encode appends "\n") and the fake's flush per event: each event is one line
     // that arrives before the next write happens; the response is chunked.
@@ -64,7 +65,7 @@ public sealed class WatchTests : FakeServerTest
         Assert.Equal(Server.ResourceVersion.ToString(CultureInfo.InvariantCulture), events[1].Object.Metadata.ResourceVersion);
     }
 
-    // watch_cache.go NewResourceExpired("too old resource version: %d (%d)"): HTTP 410 with a Status body.
+    // watch_cache.go NewResourceExpired("too old resource version: %d (%d)"): HTTP 410 with a V1Status body.
     [Fact]
     public async Task a_watch_from_before_the_history_window_is_410_expired()
     {
@@ -81,7 +82,7 @@ public sealed class WatchTests : FakeServerTest
         Assert.True(e.IsExpired);
     }
 
-    // kubernetes#25151, #35068, wso2/apk#571: the other form is 200 followed by one ERROR event carrying the Status.
+    // kubernetes#25151, #35068, wso2/apk#571: the other form is 200 followed by one ERROR event carrying the V1Status.
     [Fact]
     public async Task the_in_stream_form_of_410_is_an_error_event()
     {
@@ -130,7 +131,7 @@ public sealed class WatchTests : FakeServerTest
     public async Task a_watch_ends_normally_at_timeout_seconds()
     {
         var a = await MakeAsync("a");
-        var events = new List<WatchEvent<ConfigMap>>();
+        var events = new List<WatchEvent<V1ConfigMap>>();
         await foreach (var e in ConfigMaps.WatchAsync("default", new WatchOptions { ResourceVersion = a.Metadata.ResourceVersion, TimeoutSeconds = 1 }))
         {
             events.Add(e);
@@ -142,7 +143,7 @@ public sealed class WatchTests : FakeServerTest
     [Fact]
     public async Task an_object_leaving_a_label_selector_is_seen_as_deleted()
     {
-        var a = await ConfigMaps.CreateAsync(new ConfigMap { Metadata = new() { Name = "a", Labels = new Dictionary<string, string> { ["app"] = "rw" } } });
+        var a = await ConfigMaps.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "a", Labels = new Dictionary<string, string> { ["app"] = "rw" } } });
         var watch = TakeAsync(ConfigMaps.WatchAsync("default", new WatchOptions { ResourceVersion = a.Metadata.ResourceVersion, LabelSelector = "app=rw" }), 2);
         await WaitForWatchersAsync(1);
         var moved = await ConfigMaps.ReplaceAsync(a with { Metadata = a.Metadata with { Labels = new Dictionary<string, string> { ["app"] = "other" } } });

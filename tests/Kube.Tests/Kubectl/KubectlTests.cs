@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RwAutoscaler.Kube.Json;
@@ -62,8 +63,8 @@ public sealed partial class KubectlTests : FakeServerTest
         {
             return;
         }
-        await Client.Resource<Deployment>().CreateAsync(Deployment("web", 3));
-        await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "rw-config" }, Data = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" } });
+        await Client.Builtin<V1Deployment>().CreateAsync(Deployment("web", 3));
+        await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "rw-config" }, Data = new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" } });
         await Client.Resource(RisingWaves).CreateAsync(RisingWave("rw"));
         clock.Advance(TimeSpan.FromMinutes(5));
 
@@ -104,7 +105,7 @@ public sealed partial class KubectlTests : FakeServerTest
         kubectl.WriteFile("web.yaml", DeploymentYaml.Replace("replicas: 2", "replicas: 4", StringComparison.Ordinal).Replace("busybox:1.36", "busybox:1.37", StringComparison.Ordinal));
         var configured = await kubectl.RunAsync("apply", "-f", file);
         Assert.Equal("deployment.apps/web configured", configured.StandardOutput.Trim());
-        var web = await Client.Resource<Deployment>().GetAsync("default", "web");
+        var web = await Client.Builtin<V1Deployment>().GetAsync("default", "web");
         Assert.Equal(4, web.Spec!.Replicas);
         Assert.Equal(["web=nginx:1.25", "sidecar=busybox:1.37"], web.Spec.Template!.Spec!.Containers.Select(c => $"{c.Name}={c.Image}"));
         Assert.Equal(2, web.Metadata.Generation);
@@ -131,7 +132,7 @@ public sealed partial class KubectlTests : FakeServerTest
         {
             return;
         }
-        await Client.Resource<Deployment>().CreateAsync(Deployment("web", 1));
+        await Client.Builtin<V1Deployment>().CreateAsync(Deployment("web", 1));
         await Client.Resource(RisingWaves).CreateAsync(RisingWave("rw", 3));
 
         Assert.Equal("deployment.apps/web patched", (await kubectl.RunAsync("patch", "deploy", "web", "-p", """{"spec":{"replicas":2}}""")).StandardOutput.Trim());
@@ -156,21 +157,21 @@ public sealed partial class KubectlTests : FakeServerTest
         {
             return;
         }
-        await Client.Resource<StatefulSet>().CreateAsync(new StatefulSet
+        await Client.Builtin<V1StatefulSet>().CreateAsync(new V1StatefulSet
         {
             Metadata = new() { Name = "rw-compute" },
-            Spec = new StatefulSetSpec { Replicas = 1, ServiceName = "rw-compute", Selector = new LabelSelector { MatchLabels = new Dictionary<string, string> { ["c"] = "compute" } } },
+            Spec = new V1StatefulSetSpec { Replicas = 1, ServiceName = "rw-compute", Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["c"] = "compute" } } },
         });
         await Client.Resource(ScaleViews).CreateAsync(new JsonObject { ["metadata"] = new JsonObject { ["name"] = "rw-view" }, ["spec"] = new JsonObject { ["replicas"] = 1, ["targetRef"] = new JsonObject { ["name"] = "rw", ["component"] = "compute" } } });
 
         Assert.Equal("statefulset.apps/rw-compute scaled", (await kubectl.RunAsync("scale", "statefulset", "rw-compute", "--replicas=3")).StandardOutput.Trim());
-        Assert.Equal(3, (await Client.Resource<StatefulSet>().GetAsync("default", "rw-compute")).Status!.ReadyReplicas);
+        Assert.Equal(3, (await Client.Builtin<V1StatefulSet>().GetAsync("default", "rw-compute")).Status!.ReadyReplicas);
         Assert.Equal("risingwavescaleview.risingwave.risingwavelabs.com/rw-view scaled", (await kubectl.RunAsync("scale", "rwsv", "rw-view", "--replicas=5")).StandardOutput.Trim());
         Assert.Equal(5, (int?)(await Client.Resource(ScaleViews).GetAsync("default", "rw-view"))["spec"]!["replicas"]);
         Assert.Equal("NAME TARGET COMPONENT READY REPLICAS LOCKED AGE\nrw-view rw compute 5 0s", Lines((await kubectl.RunAsync("get", "rwsv")).StandardOutput));
         Assert.Contains(Server.Requests, r => r.Path.EndsWith("/risingwavescaleviews/rw-view/scale", StringComparison.Ordinal));
 
-        // --current-replicas is a precondition kubectl checks against the Scale it read.
+        // --current-replicas is a precondition kubectl checks against the V1Scale it read.
         var stale = await kubectl.RunAsync("scale", "statefulset", "rw-compute", "--current-replicas=1", "--replicas=4");
         Assert.Equal(1, stale.ExitCode);
         Assert.Equal("error: Expected replicas to be 1, was 3", stale.StandardError.Trim());
@@ -185,16 +186,16 @@ public sealed partial class KubectlTests : FakeServerTest
             return;
         }
         var owner = await Client.Resource(RisingWaves).CreateAsync(RisingWave("rw"));
-        await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap
+        await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap
         {
             Metadata = new()
             {
                 Name = "rw-config",
-                OwnerReferences = [new OwnerReference { ApiVersion = "risingwave.risingwavelabs.com/v1alpha1", Kind = "RisingWave", Name = "rw", Uid = owner.GetUid()! }],
+                OwnerReferences = [new V1OwnerReference { ApiVersion = "risingwave.risingwavelabs.com/v1alpha1", Kind = "RisingWave", Name = "rw", Uid = owner.GetUid()! }],
             },
         });
         Assert.Equal("risingwave.risingwave.risingwavelabs.com \"rw\" deleted", (await kubectl.RunAsync("delete", "rw", "rw")).StandardOutput.Trim());
-        Assert.Null(await Client.Resource<ConfigMap>().GetOrNullAsync("default", "rw-config"));
+        Assert.Null(await Client.Builtin<V1ConfigMap>().GetOrNullAsync("default", "rw-config"));
 
         var held = RisingWave("held");
         held["metadata"]!["finalizers"] = new JsonArray("risingwave.risingwavelabs.com/cleanup");
@@ -214,13 +215,13 @@ public sealed partial class KubectlTests : FakeServerTest
         {
             return;
         }
-        await Client.Resource<Deployment>().CreateAsync(Deployment("web", 1));
+        await Client.Builtin<V1Deployment>().CreateAsync(Deployment("web", 1));
         using var watch = kubectl.Start("get", "deployments", "-w", "--output-watch-events");
         Assert.Equal("EVENT NAME READY UP-TO-DATE AVAILABLE AGE", Lines(await watch.NextLineAsync()));
         Assert.Equal("ADDED web 1/1 1 1 0s", Lines(await watch.NextLineAsync()));
         Server.PodsReady = false;
         Assert.Equal("MODIFIED web 0/1 1 0 0s", Lines(await watch.NextLineAsync()));
-        await Client.Resource<Deployment>().DeleteAsync("default", "web");
+        await Client.Builtin<V1Deployment>().DeleteAsync("default", "web");
         Assert.Equal("DELETED web 0/1 1 0 0s", Lines(await watch.NextLineAsync()));
     }
 }

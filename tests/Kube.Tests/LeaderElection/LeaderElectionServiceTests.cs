@@ -32,7 +32,7 @@ public sealed class LeaderElectionServiceTests : FakeServerTest
     private LeaderElectionService Service(Lifetime lifetime, params ILeaderOnlyService[] work)
     {
         var client = Server.CreateClient(new KubeClientOptions { UserAgent = "me", MaxRetries = 0 });
-        var elector = new LeaderElector(new LeaseLock(client, "default", "lock"), new LeaderElectionConfig { Identity = "me" }, clock);
+        var elector = new LeaderElector(new k8s.LeaderElection.ResourceLock.LeaseLock(client.Api, "default", "lock", "me"), new LeaderElectionConfig { Identity = "me" }, clock);
         return new LeaderElectionService(elector, work, lifetime, NullLogger<LeaderElectionService>.Instance);
     }
 

@@ -1,3 +1,4 @@
+using k8s.Models;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.LeaderElection;
 using RwAutoscaler.Kube.Models;
@@ -7,7 +8,7 @@ using RwAutoscaler.TestKit.FakeKube;
 namespace RwAutoscaler.Kube.Tests.LeaderElection;
 
 /// <summary>
-/// Leader election on a Lease in the fake server, stepped with a manual clock: after each step the
+/// Leader election on a V1Lease in the fake server, stepped with a manual clock: after each step the
 /// test waits until every running candidate is parked on its timer, so no wall-clock time matters.
 /// </summary>
 public sealed class LeaderElectionTests : FakeServerTest
@@ -37,7 +38,7 @@ public sealed class LeaderElectionTests : FakeServerTest
     private Candidate Start(string name)
     {
         var client = Server.CreateClient(new KubeClientOptions { UserAgent = name, MaxRetries = 0 });
-        var elector = new LeaderElector(new LeaseLock(client, "default", "rw-autoscaler"), new LeaderElectionConfig { Identity = name }, clock);
+        var elector = new LeaderElector(new k8s.LeaderElection.ResourceLock.LeaseLock(client.Api, "default", "rw-autoscaler", name), new LeaderElectionConfig { Identity = name }, clock);
         var candidate = new Candidate(name, elector, client);
         candidate.Run = elector.RunAsync(
             async leading =>
@@ -108,7 +109,7 @@ public sealed class LeaderElectionTests : FakeServerTest
         {
             Verb = "update", PathContains = "/leases/", When = r => r.Headers.UserAgent.ToString().Contains("candidate-a", StringComparison.Ordinal),
         });
-        var lastRenew = (await a.Client.Resource<Lease>().GetAsync("default", "rw-autoscaler")).Spec!.RenewTime!.Value;
+        var lastRenew = (await a.Client.Builtin<V1Lease>().GetAsync("default", "rw-autoscaler")).Spec!.RenewTime!.Value;
         await StepUntilAsync(() => b.Leading, TimeSpan.FromSeconds(40));
 
         Assert.True(await a.Run!, "A should report lost leadership");
@@ -117,7 +118,7 @@ public sealed class LeaderElectionTests : FakeServerTest
         var config = b.Elector.Config;
         Assert.True(handover >= config.LeaseDuration, $"B took over {handover} after the last renewal, before the lease expired");
         Assert.True(handover <= config.LeaseDuration + (2 * config.RetryPeriod * (1 + LeaderElectionConfig.JitterFactor)), $"handover took {handover}");
-        var lease = await b.Client.Resource<Lease>().GetAsync("default", "rw-autoscaler");
+        var lease = await b.Client.Builtin<V1Lease>().GetAsync("default", "rw-autoscaler");
         Assert.Equal(("candidate-b", 1), (lease.Spec!.HolderIdentity, lease.Spec.LeaseTransitions));
         await b.Stop.CancelAsync();
         await StepUntilAsync(() => b.Run!.IsCompleted, TimeSpan.FromSeconds(5));

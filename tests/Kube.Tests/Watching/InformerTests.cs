@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
@@ -12,10 +13,10 @@ public sealed class InformerTests : FakeServerTest
 
     private static readonly InformerOptions Fast = new() { InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(50) };
 
-    private async Task<(Informer<ConfigMap> Informer, List<InformerEvent<ConfigMap>> Events, Task Run, CancellationTokenSource Stop)> StartAsync()
+    private async Task<(Informer<V1ConfigMap> Informer, List<InformerEvent<V1ConfigMap>> Events, Task Run, CancellationTokenSource Stop)> StartAsync()
     {
-        var informer = new Informer<ConfigMap>(Client.Resource<ConfigMap>(), Fast with { Namespace = "default" });
-        var events = new List<InformerEvent<ConfigMap>>();
+        var informer = new Informer<V1ConfigMap>(Client.Builtin<V1ConfigMap>(), Fast with { Namespace = "default" });
+        var events = new List<InformerEvent<V1ConfigMap>>();
         informer.Subscribe(e =>
         {
             lock (events)
@@ -43,11 +44,11 @@ public sealed class InformerTests : FakeServerTest
     [Fact]
     public async Task the_informer_lists_then_watches()
     {
-        var cms = Client.Resource<ConfigMap>();
-        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "a" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "a" } });
         var (informer, events, run, stop) = await StartAsync();
         Assert.Equal("a", Assert.Single(informer.List()).Metadata.Name);
-        var b = await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "b" } });
+        var b = await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "b" } });
         await cms.ReplaceAsync(b with { Data = new Dictionary<string, string> { ["k"] = "v" } });
         await cms.DeleteAsync("default", "a");
         await EventuallyAsync(() => informer.Count == 1 && informer.Get("default", "b")?.Data is not null, "the cache to follow");
@@ -67,7 +68,7 @@ public sealed class InformerTests : FakeServerTest
         var (informer, _, run, stop) = await StartAsync();
         await EventuallyAsync(() => Server.OpenWatches == 1, "the watch");
         Server.CloseWatches();
-        await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "after" } });
+        await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "after" } });
         await EventuallyAsync(() => informer.Get("default", "after") is not null, "the new object");
         Assert.Equal(1, informer.ListCount);
         Assert.True(informer.WatchCount >= 2);
@@ -82,8 +83,8 @@ public sealed class InformerTests : FakeServerTest
     public async Task an_expired_watch_relists_in_either_form(ExpiredWatchForm form)
     {
         Server.ExpiredWatchForm = form;
-        var cms = Client.Resource<ConfigMap>();
-        await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = "gone" } });
+        var cms = Client.Builtin<V1ConfigMap>();
+        await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = "gone" } });
         var (informer, events, run, stop) = await StartAsync();
         await EventuallyAsync(() => Server.OpenWatches == 1, "the watch");
         using (Server.Faults.Add(FaultRule.Respond(503) with { Verb = "watch" }))
@@ -93,7 +94,7 @@ public sealed class InformerTests : FakeServerTest
             await cms.DeleteAsync("default", "gone");
             for (var i = 0; i < 5; i++)
             {
-                await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = $"n{i}" } });
+                await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = $"n{i}" } });
             }
         }
         await EventuallyAsync(() => informer.Count == 5 && informer.ListCount == 2, "a relist");
@@ -110,7 +111,7 @@ public sealed class InformerTests : FakeServerTest
     public async Task a_bookmark_moves_the_resource_version_only()
     {
         var (informer, events, run, stop) = await StartAsync();
-        await Client.Resource<Lease>().CreateAsync(new Lease { Metadata = new() { Name = "elsewhere" } });
+        await Client.Builtin<V1Lease>().CreateAsync(new V1Lease { Metadata = new() { Name = "elsewhere" } });
         await EventuallyAsync(() => Server.OpenWatches == 1, "the watch");
         Server.SendBookmarks();
         await EventuallyAsync(() => informer.LastResourceVersion == Server.ResourceVersion.ToString(CultureInfo.InvariantCulture), "the bookmark");
@@ -125,7 +126,7 @@ public sealed class InformerTests : FakeServerTest
     {
         var (informer, events, run, stop) = await StartAsync();
         informer.Subscribe(_ => throw new InvalidOperationException("boom"));
-        await Client.Resource<ConfigMap>().CreateAsync(new ConfigMap { Metadata = new() { Name = "x" } });
+        await Client.Builtin<V1ConfigMap>().CreateAsync(new V1ConfigMap { Metadata = new() { Name = "x" } });
         await EventuallyAsync(() => { lock (events) { return events.Count == 1; } }, "the event");
         await stop.CancelAsync();
         await run;

@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Globalization;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
@@ -26,13 +27,13 @@ public sealed class WatchCutFaultTests : FakeServerTest
         var random = new Random(seed);
         var cutRandom = new Random(seed * 7919);
         using var cuts = Server.Faults.Add(FaultRule.CutWatch(() => { lock (cutRandom) { return cutRandom.Next(0, 8); } }));
-        var cms = Client.Resource<ConfigMap>();
-        var informer = new Informer<ConfigMap>(cms, new InformerOptions
+        var cms = Client.Builtin<V1ConfigMap>();
+        var informer = new Informer<V1ConfigMap>(cms, new InformerOptions
         {
             Namespace = "default", InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(10),
         });
 
-        var mirror = new Dictionary<string, ConfigMap>(StringComparer.Ordinal);
+        var mirror = new Dictionary<string, V1ConfigMap>(StringComparer.Ordinal);
         var lastSeen = new Dictionary<string, long>(StringComparer.Ordinal);
         var violations = new List<string>();
         informer.Subscribe(e =>
@@ -77,7 +78,7 @@ public sealed class WatchCutFaultTests : FakeServerTest
             var current = await cms.GetOrNullAsync("default", name);
             if (current is null)
             {
-                await cms.CreateAsync(new ConfigMap { Metadata = new() { Name = name }, Data = new Dictionary<string, string> { ["i"] = $"{i}" } });
+                await cms.CreateAsync(new V1ConfigMap { Metadata = new() { Name = name }, Data = new Dictionary<string, string> { ["i"] = $"{i}" } });
             }
             else if (random.Next(4) == 0)
             {
@@ -108,7 +109,7 @@ public sealed class WatchCutFaultTests : FakeServerTest
         Assert.True(informer.ListCount >= 2, "no resume fell outside the history: the relist path was not exercised");
     }
 
-    private static bool Same(Dictionary<string, string> expected, IEnumerable<ConfigMap> actual)
+    private static bool Same(Dictionary<string, string> expected, IEnumerable<V1ConfigMap> actual)
     {
         var got = actual.ToDictionary(c => c.Metadata.Name!, c => c.Metadata.ResourceVersion!);
         return got.Count == expected.Count && expected.All(kv => got.TryGetValue(kv.Key, out var rv) && rv == kv.Value);

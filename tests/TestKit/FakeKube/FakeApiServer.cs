@@ -167,6 +167,9 @@ public sealed class FakeApiServer : IAsyncDisposable
         return Store.List(def, ns, _ => true).Items.Select(o => o.ToJsonObject()).ToList();
     }
 
+    /// <summary>Fields of built-in kinds this server knows beyond the official client's models ("Kind.dotted.path"), as a newer server would.</summary>
+    public ISet<string> ServerOnlyFields => Operations.ServerOnlyFields;
+
     /// <summary>How the official client reaches this server (plain HTTP; a TLS server is reached through <see cref="WriteKubeconfig"/>).</summary>
     public KubernetesClientConfiguration ClientConfig(string ns = "default") => new() { Host = BaseAddress.ToString(), Namespace = ns };
 

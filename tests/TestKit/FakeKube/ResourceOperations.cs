@@ -17,6 +17,9 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceRegistry reg
 
     public WorkloadController? Workloads { get; set; }
 
+    /// <summary>Fields of built-in kinds this server knows beyond the official client's models ("Kind.dotted.path").</summary>
+    public HashSet<string> ServerOnlyFields { get; } = new(StringComparer.Ordinal);
+
     public ObjectStore Store => store;
 
     public ResourceRegistry Registry => registry;
@@ -31,6 +34,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceRegistry reg
         lock (store.Gate)
         {
             CheckTypeMeta(def, body);
+            FieldPruning.Prune(def, body, ServerOnlyFields);
             var meta = body["metadata"] as JsonObject ?? new JsonObject();
             body["metadata"] = meta;
             var bodyNs = (string?)meta["namespace"];
@@ -123,6 +127,7 @@ internal sealed class ResourceOperations(ObjectStore store, ResourceRegistry reg
         lock (store.Gate)
         {
             CheckTypeMeta(def, body);
+            FieldPruning.Prune(def, body, ServerOnlyFields);
             var meta = body["metadata"] as JsonObject ?? new JsonObject();
             body["metadata"] = meta;
             var bodyName = (string?)meta["name"];
