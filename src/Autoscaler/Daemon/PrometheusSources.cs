@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Metrics;
@@ -17,7 +18,6 @@ namespace RwAutoscaler.Autoscaler.Daemon;
 internal sealed class PrometheusSources(
     IMetricsSource? defaultSource, SignalCatalogue catalogue, KubernetesClient? client, TimeProvider time, DaemonMetrics metrics) : IDisposable
 {
-    private static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret");
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
     private readonly Dictionary<string, (PrometheusClient Client, IMetricsSource Source, DateTimeOffset Built)> _built = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -95,14 +95,18 @@ internal sealed class PrometheusSources(
             throw new InvalidOperationException("secrets cannot be read without a Kubernetes client");
         }
 
-        JsonObject? obj;
+        V1Secret? obj;
         try
         {
-            obj = await client.Resource(Secrets).GetOrNullAsync(ns, secret.Name, cancellationToken);
+            obj = await client.Builtin<V1Secret>().GetOrNullAsync(ns, secret.Name, cancellationToken);
         }
         catch (KubeApiException e)
         {
             throw new InvalidOperationException($"secret {ns}/{secret.Name}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new InvalidOperationException($"secret {ns}/{secret.Name} is not a readable Secret (data must be base64): {e.Message}", e);
         }
 
         if (obj is null)
@@ -110,21 +114,10 @@ internal sealed class PrometheusSources(
             throw new InvalidOperationException($"secret {ns}/{secret.Name} not found");
         }
 
-        if (obj["data"]?[secret.Key] is JsonValue data && data.TryGetValue<string>(out var encoded))
+        // The official client's model decodes data from base64.
+        if (obj.Data?.TryGetValue(secret.Key, out var data) == true)
         {
-            try
-            {
-                return Encoding.UTF8.GetString(Convert.FromBase64String(encoded)).Trim();
-            }
-            catch (FormatException e)
-            {
-                throw new InvalidOperationException($"secret {ns}/{secret.Name} key {secret.Key} is not base64", e);
-            }
-        }
-
-        if (obj["stringData"]?[secret.Key] is JsonValue plain && plain.TryGetValue<string>(out var text))
-        {
-            return text.Trim();
+            return Encoding.UTF8.GetString(data).Trim();
         }
 
         throw new InvalidOperationException($"secret {ns}/{secret.Name} has no key {secret.Key}");

@@ -19,9 +19,6 @@ public static class KubeJson
         JsonSerializer.SerializeToNode(value, typeInfo) as JsonObject
         ?? throw new ArgumentException("the value does not serialise to a JSON object", nameof(value));
 
-    public static T FromJsonObject<T>(JsonObject value, JsonTypeInfo<T> typeInfo) =>
-        value.Deserialize(typeInfo) ?? throw new JsonException("null where an object was expected");
-
     /// <summary>
     /// True when both serialise to the same JSON. Records holding lists and dictionaries compare those
     /// by reference, so "did anything change?" questions go through here instead of ==.

@@ -41,19 +41,4 @@ public sealed class ConditionsAndErrorsTests
         Assert.True(conflict.IsConflict && !conflict.IsAlreadyExists);
         Assert.True(exists.IsAlreadyExists && !exists.IsConflict);
     }
-
-    // retry.RetryOnConflict: conflicts are retried, the last one is rethrown, other errors are not retried.
-    [Fact]
-    public async Task retry_on_conflict_retries_only_conflicts()
-    {
-        var calls = 0;
-        var result = await KubeRetry.OnConflictAsync(_ => ++calls < 3 ? throw new KubeApiException(new V1Status { Code = 409, Reason = "Conflict" }) : Task.FromResult(calls));
-        Assert.Equal(3, result);
-        calls = 0;
-        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new V1Status { Code = 409, Reason = "Conflict" }); }));
-        Assert.Equal(KubeRetry.DefaultSteps, calls);
-        calls = 0;
-        await Assert.ThrowsAsync<KubeApiException>(() => KubeRetry.OnConflictAsync<int>(_ => { calls++; throw new KubeApiException(new V1Status { Code = 404, Reason = "NotFound" }); }));
-        Assert.Equal(1, calls);
-    }
 }

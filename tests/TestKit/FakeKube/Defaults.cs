@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace RwAutoscaler.TestKit.FakeKube;
 
-/// <summary>The few defaults of built-in kinds that clients read back (replicas, service type and cluster IP).</summary>
+/// <summary>The few defaults of built-in kinds that clients read back (replicas, service type and cluster IP, Secret data).</summary>
 internal static class Defaults
 {
     private static int nextClusterIp = 10;
@@ -19,6 +19,20 @@ internal static class Defaults
                 if (obj["spec"] is JsonObject spec && spec["replicas"] is null)
                 {
                     spec["replicas"] = 1;
+                }
+                break;
+            case ("", "secrets"):
+                // corev1 Secret: stringData is write-only; the server merges it into data (base64) and never returns it.
+                if (obj["stringData"] is JsonObject plain)
+                {
+                    var data = obj["data"] as JsonObject ?? new JsonObject();
+                    foreach (var (key, value) in plain)
+                    {
+                        data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes((string?)value ?? ""));
+                    }
+
+                    obj["data"] = data;
+                    obj.Remove("stringData");
                 }
                 break;
             case ("", "services"):
