@@ -55,7 +55,8 @@ public sealed class WebhookTests
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("streaming/rw-autoscaler", (string?)answer["evaluating"]![0]);
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scaled by the alert's evaluation", seconds: 5);
-        Assert.Equal(1, daemon.Host.Metrics.AlertToPatchSeconds.Count);
+        // Observed once the patch's answer is back, which can be just after the fake shows the new replicas.
+        await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Host.Metrics.AlertToPatchSeconds.Count == 1), "alert-to-patch observed", seconds: 5);
         Assert.Equal(1, daemon.Host.Metrics.Alerts.WithLabels("evaluated").Value);
     }
 
