@@ -56,16 +56,23 @@ public sealed partial class LeaderElector
             return false;
         }
         LogAcquired(logger, Config.Identity, lockImpl.Describe());
-        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        // Leadership is proven until the last renewal plus the renew deadline, on the injected clock: that is before
+        // anyone else may take the lease (renewal plus lease duration), whatever the API server does meanwhile
+        // (hangs, 429 with a long Retry-After, 5xx, resets). When the proof runs out, the leader-only work and any
+        // attempt in flight are cancelled.
+        using var proof = new CancellationTokenSource(Remaining(), time);
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, proof.Token);
         var work = Task.Run(() => whileLeading(leading.Token), CancellationToken.None);
-        var renew = RenewAsync(leading.Token);
+        var renew = RenewAsync(proof, leading.Token);
         var lost = false;
         if (await Task.WhenAny(renew, work) == renew)
         {
             lost = await renew;
         }
         await leading.CancelAsync();
-        await renew;
+        lost = await renew || lost || (proof.IsCancellationRequested && !cancellationToken.IsCancellationRequested);
+        proof.Dispose(); // its timer is not needed past leadership
         try
         {
             await work;
@@ -160,8 +167,14 @@ public sealed partial class LeaderElector
         }
     }
 
-    /// <summary>Renews every RetryPeriod; a round that cannot succeed within RenewDeadline loses leadership (returns true).</summary>
-    private async Task<bool> RenewAsync(CancellationToken cancellationToken)
+    /// <summary>How long the last successful write of our record proves leadership (zero or less: not at all).</summary>
+    private TimeSpan Remaining() => TimeSpan.FromTicks(Math.Max(0, (observedTime + Config.RenewDeadline - time.GetUtcNow()).Ticks));
+
+    /// <summary>
+    /// Renews every RetryPeriod and extends the proof after each renewal; a round that cannot succeed within
+    /// RenewDeadline, or a proof that runs out, loses leadership (returns true).
+    /// </summary>
+    private async Task<bool> RenewAsync(CancellationTokenSource proof, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -171,14 +184,14 @@ public sealed partial class LeaderElector
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return proof.IsCancellationRequested;
             }
             var roundStart = time.GetUtcNow();
             while (!await AttemptAsync(cancellationToken))
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    return false;
+                    return proof.IsCancellationRequested;
                 }
                 if (time.GetUtcNow() - roundStart + Config.RetryPeriod > Config.RenewDeadline)
                 {
@@ -190,27 +203,26 @@ public sealed partial class LeaderElector
                 }
                 catch (OperationCanceledException)
                 {
-                    return false;
+                    return proof.IsCancellationRequested;
                 }
+            }
+
+            if (!proof.IsCancellationRequested)
+            {
+                proof.CancelAfter(Remaining());
             }
         }
     }
 
-    /// <summary>
-    /// One try, never longer than the renew deadline: a hung API call must not outlive the lease. The bound is on
-    /// the wall clock, like a request timeout (the renewal round's own deadline is on the injected clock).
-    /// </summary>
+    /// <summary>One try; while leading, the proof's token bounds it, so a hung call cannot outlive the lease.</summary>
     private async Task<bool> AttemptAsync(CancellationToken cancellationToken)
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(Config.RenewDeadline);
         try
         {
-            return await TryAcquireOrRenewAsync(bounded.Token);
+            return await TryAcquireOrRenewAsync(cancellationToken);
         }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogAttemptFailed(logger, lockImpl.Describe(), $"no answer within the renew deadline ({e.Message})");
             return false;
         }
         catch (Exception e) when (e is KubeApiException or HttpOperationException or HttpRequestException or TimeoutException or IOException)

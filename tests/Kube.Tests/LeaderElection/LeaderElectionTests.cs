@@ -75,7 +75,8 @@ public sealed class LeaderElectionTests : FakeServerTest
     private async Task ParkedAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (clock.ActiveTimers < candidates.Count(c => !c.Run!.IsCompleted))
+        // Parked: every running candidate waits on its retry timer, and a leader also holds its proof-of-leadership timer.
+        while (clock.ActiveTimers < candidates.Count(c => !c.Run!.IsCompleted) + candidates.Count(c => c.Leading && !c.Run!.IsCompleted))
         {
             Assert.True(DateTime.UtcNow < deadline, "candidates did not settle");
             await Task.Delay(1);
