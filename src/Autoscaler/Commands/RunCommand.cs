@@ -28,13 +28,18 @@ internal static class RunCommand
         var maxAge = new Option<string>("--metrics-max-age") { Description = "Reuse a metrics fetch younger than this (alerts always fetch)", DefaultValueFactory = _ => "5s" };
         var retention = new Option<string>("--metrics-retention") { Description = "Signal history kept (and backfilled) per cluster; longer for a cluster whose policies read further back", DefaultValueFactory = _ => "30m" };
         var workers = new Option<int>("--workers") { Description = "Clusters evaluated at once", DefaultValueFactory = _ => 4 };
+        var maxOverride = new Option<int>("--max-override-replicas")
+        {
+            Description = "Largest replica count an override annotation may pin or bound to; above it the annotation is refused and the component holds",
+            DefaultValueFactory = _ => Overrides.OverrideAnnotations.DefaultMaxReplicas,
+        };
         var settle = new Option<string?>("--rescale-settle") { Description = "How long a component still holds after a rescale ends (default: the rate window)" };
         var logLevel = new Option<string>("--log-level") { Description = "debug, information, warning or error", DefaultValueFactory = _ => "information" };
         logLevel.AcceptOnlyFromAmong("debug", "information", "warning", "error");
 
         var command = new Command("run", "Run the autoscaler daemon: watch RisingWaveAutoscalers, read signals from Prometheus, scale RisingWaves")
         {
-            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, settle, logLevel,
+            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, settle, logLevel,
         };
         prometheusFlags.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
@@ -58,6 +63,7 @@ internal static class RunCommand
                 MetricsRetention = InputFiles.Duration(result.GetValue(retention)!, "--metrics-retention"),
                 Workers = result.GetValue(workers) is var w and >= 1 and <= 64 ? w : throw new CliError("--workers: expected 1 to 64"),
                 RescaleSettle = result.GetValue(settle) is { } s ? InputFiles.Duration(s, "--rescale-settle") : null,
+                MaxOverrideReplicas = result.GetValue(maxOverride) is var m and >= 1 and <= 100_000 ? m : throw new CliError("--max-override-replicas: expected 1 to 100000"),
 
                 // Last: a bad flag is reported even where no cluster is reachable.
                 Kube = LoadKube(result.GetValue(kubeconfig), result.GetValue(context)),

@@ -52,6 +52,9 @@ internal sealed class AutoscalerReconciler(
     /// <summary>How often a decision that keeps being repeated (a dry run, a skipped change) is published again.</summary>
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>The ceiling of override pins and bounds (<see cref="DaemonOptions.MaxOverrideReplicas"/>).</summary>
+    public int MaxOverrideReplicas { get; init; } = OverrideAnnotations.DefaultMaxReplicas;
+
     /// <summary>
     /// How long after a rescale ends (running replicas at the target) the component still counts as rescaling: its
     /// signals are rates over a window, and until a whole window has passed they still describe the old size.
@@ -137,10 +140,10 @@ internal sealed class AutoscalerReconciler(
 
         var rw = RisingWaveState.From(rwObj);
         var rwRef = Reference(rwObj, "risingwave.risingwavelabs.com/v1alpha1", "RisingWave");
-        var overrides = OverrideAnnotations.Parse(rw.Annotations);
+        var overrides = OverrideAnnotations.Parse(rw.Annotations, MaxOverrideReplicas);
         foreach (var problem in overrides.Problems)
         {
-            PublishOnce(state, $"override:{problem}", new EventNote(rwRef, EventNote.Warning, "InvalidOverride", "Validate", $"{problem}; ignored", self));
+            PublishOnce(state, $"override:{problem}", new EventNote(rwRef, EventNote.Warning, "InvalidOverride", "Validate", $"{problem}; {problem.Effect}", self));
         }
 
         SeedSession(state, obj, config, now);

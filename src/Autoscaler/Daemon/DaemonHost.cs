@@ -78,6 +78,7 @@ internal sealed class DaemonHost : IAsyncDisposable
             new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
         {
             RepeatInterval = options.RepeatInterval,
+            MaxOverrideReplicas = options.MaxOverrideReplicas,
             RescaleSettle = options.RescaleSettle ?? options.Catalogue.RateWindow,
         };
         Scheduler = new Scheduler(Queue, Reconciler, Hub, Metrics, _log, options.Workers);

@@ -50,6 +50,9 @@ internal sealed record DaemonOptions
 
     public int Workers { get; init; } = 4;
 
+    /// <summary>The largest replica count an override annotation may pin or bound to; more is refused and holds the component.</summary>
+    public int MaxOverrideReplicas { get; init; } = Overrides.OverrideAnnotations.DefaultMaxReplicas;
+
     /// <summary>How long a component still holds after a rescale ends; null means the catalogue's rate window.</summary>
     public TimeSpan? RescaleSettle { get; init; }
 

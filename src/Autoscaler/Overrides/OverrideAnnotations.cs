@@ -5,8 +5,10 @@ using RwAutoscaler.Policies.Overrides;
 
 namespace RwAutoscaler.Autoscaler.Overrides;
 
-/// <summary>An annotation the daemon could not use: it is ignored, and a Warning event names it.</summary>
-internal sealed record OverrideProblem(string Annotation, string Value, string Message)
+/// <summary>
+/// An annotation the daemon could not use, and what it does instead (<see cref="Effect"/>): a Warning event names both.
+/// </summary>
+internal sealed record OverrideProblem(string Annotation, string Value, string Message, string Effect = "ignored")
 {
     public override string ToString() => $"{Annotation}: {Message} (got '{Value}')";
 }
@@ -30,8 +32,10 @@ internal sealed record OverrideSet
 
 /// <summary>
 /// Reads the manual overrides operators put on a RisingWave resource (prefix <c>rwautoscaler.dev/</c>; docs/overrides.md
-/// has the table). Each value is <c>&lt;value&gt;</c> or <c>&lt;value&gt; until &lt;RFC 3339 time&gt;</c>. A bad value or an
-/// unknown name under the prefix is a problem (reported, ignored); the rest still applies.
+/// has the table). Each value is <c>&lt;value&gt;</c> or <c>&lt;value&gt; until &lt;RFC 3339 time&gt;</c>. Fail closed: an
+/// override that cannot be read holds what it was meant for (a bad <c>paused</c> or <c>dry-run</c>, or an unknown name
+/// nearest to one of them, holds every component; a bad pin or bound holds its component), and is reported. An
+/// unknown name near nothing known is only reported.
 /// </summary>
 internal static class OverrideAnnotations
 {
@@ -47,7 +51,10 @@ internal static class OverrideAnnotations
         Prefix + "compactor-replicas", Prefix + "compactor-min-replicas", Prefix + "compactor-max-replicas",
     ];
 
-    public static OverrideSet Parse(IReadOnlyDictionary<string, string>? annotations)
+    /// <summary>The largest pin or bound accepted when the daemon names none (<c>--max-override-replicas</c>).</summary>
+    public const int DefaultMaxReplicas = 1000;
+
+    public static OverrideSet Parse(IReadOnlyDictionary<string, string>? annotations, int maxReplicas = DefaultMaxReplicas)
     {
         if (annotations is null || !annotations.Keys.Any(k => k.StartsWith(Prefix, StringComparison.Ordinal)))
         {
@@ -60,6 +67,18 @@ internal static class OverrideAnnotations
         DateTimeOffset? dryRunUntil = null;
         var pins = ImmutableArray.CreateBuilder<PinOverride>();
         var bounds = ImmutableArray.CreateBuilder<BoundsOverride>();
+        var holds = new SortedDictionary<ComponentKind, string>();
+        void Hold(string annotation, string value, string message, params ComponentKind[] kinds)
+        {
+            foreach (var kind in kinds)
+            {
+                holds.TryAdd(kind, $"{annotation}: {message}");
+            }
+
+            problems.Add(new OverrideProblem(annotation, value, message, $"holding {string.Join(" and ", kinds.Select(k => k.ToName()))} where it is until it is fixed"));
+        }
+
+        var everything = new[] { ComponentKind.Compute, ComponentKind.Compactor };
         foreach (var (name, raw) in annotations.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             if (!name.StartsWith(Prefix, StringComparison.Ordinal))
@@ -70,30 +89,43 @@ internal static class OverrideAnnotations
             var value = raw.Trim();
             switch (name)
             {
-                case Paused:
-                    if (Flag(name, value, problems, allowBareTime: true) is { } p && p.On)
+                case Paused or DryRun:
+                    if (Flag(value) is not { } flag)
                     {
-                        pause = new PauseOverride(p.Until);
+                        Hold(name, raw, FlagForm, everything);
                     }
-
-                    break;
-                case DryRun:
-                    if (Flag(name, value, problems, allowBareTime: true) is { } d)
+                    else if (name == Paused && flag.On)
                     {
-                        (dryRun, dryRunUntil) = (d.On, d.Until);
+                        pause = new PauseOverride(flag.Until);
+                    }
+                    else if (name == DryRun)
+                    {
+                        (dryRun, dryRunUntil) = (flag.On, flag.Until);
                     }
 
                     break;
                 default:
                     if (!TryComponentAnnotation(name, out var kind, out var what))
                     {
-                        var hint = Closest(name) is { } close ? $"; did you mean {close}?" : "";
-                        problems.Add(new OverrideProblem(name, raw, $"unknown annotation{hint} Known: {string.Join(", ", Known)}"));
+                        var close = Closest(name);
+                        var message = $"unknown annotation{(close is null ? "" : $"; did you mean {close}?")} Known: {string.Join(", ", Known)}";
+                        if (close is Paused or DryRun)
+                        {
+                            Hold(name, raw, message, everything);
+                        }
+                        else
+                        {
+                            problems.Add(new OverrideProblem(name, raw, message));
+                        }
+
                         break;
                     }
 
-                    if (Count(name, value, problems) is not { } count)
+                    // A pin of 0 would stop the component, which the autoscaler never does (scale the RisingWave itself).
+                    var least = what == "replicas" ? 1 : 0;
+                    if (Count(value, least, maxReplicas) is not { } count)
                     {
+                        Hold(name, raw, $"expected a replica count from {least} to {maxReplicas}, optionally followed by 'until <RFC 3339 time>'", kind);
                         break;
                     }
 
@@ -121,15 +153,20 @@ internal static class OverrideAnnotations
             if (min is { } lo && max is { } hi && lo > hi)
             {
                 var n = kind.ToName();
-                problems.Add(new OverrideProblem($"{Prefix}{n}-min-replicas", lo.ToString(CultureInfo.InvariantCulture),
-                    $"must not exceed {Prefix}{n}-max-replicas ({hi}); both are ignored"));
+                Hold($"{Prefix}{n}-min-replicas", lo.ToString(CultureInfo.InvariantCulture), $"must not exceed {Prefix}{n}-max-replicas ({hi}); both are ignored", kind);
                 bounds.RemoveAll(b => b.Component == kind);
             }
         }
 
         return new OverrideSet
         {
-            Engine = new ScalingOverrides { Pause = pause, Pins = pins.ToImmutable(), Bounds = bounds.ToImmutable() },
+            Engine = new ScalingOverrides
+            {
+                Pause = pause,
+                Pins = pins.ToImmutable(),
+                Bounds = bounds.ToImmutable(),
+                Holds = [.. holds.Select(h => new HoldOverride(h.Key, h.Value))],
+            },
             DryRun = dryRun,
             DryRunUntil = dryRunUntil,
             Problems = problems.ToImmutable(),
@@ -155,43 +192,25 @@ internal static class OverrideAnnotations
         return false;
     }
 
-    // "true", "false", "true until <time>"; with allowBareTime a lone time means "true until <time>".
-    private static (bool On, DateTimeOffset? Until)? Flag(string name, string value, ImmutableArray<OverrideProblem>.Builder problems, bool allowBareTime)
+    private const string FlagForm = "expected exactly 'true', 'false', 'true until <RFC 3339 time>' or a time such as 2026-11-21T18:00:00Z";
+
+    // Exactly "true", "false", "true until <time>", or a lone time ("true until <time>"); nothing else (not TRUE, yes, 1, on).
+    private static (bool On, DateTimeOffset? Until)? Flag(string value)
     {
         var (head, until, ok) = SplitUntil(value);
-        if (!ok)
-        {
-            problems.Add(new OverrideProblem(name, value, "expected 'true', 'false', 'true until <RFC 3339 time>' or a time such as 2026-11-21T18:00:00Z"));
-            return null;
-        }
-
-        switch (head)
-        {
-            case "true" or "True":
-                return (true, until);
-            case "false" or "False" when until is null:
-                return (false, null);
-        }
-
-        if (allowBareTime && until is null && TryTime(head, out var time))
-        {
-            return (true, time);
-        }
-
-        problems.Add(new OverrideProblem(name, value, "expected 'true', 'false', 'true until <RFC 3339 time>' or a time such as 2026-11-21T18:00:00Z"));
-        return null;
+        return !ok ? null
+            : head == "true" ? (true, until)
+            : head == "false" && until is null ? (false, null)
+            : until is null && TryTime(head, out var time) ? (true, time)
+            : null;
     }
 
-    private static (int Replicas, DateTimeOffset? Until)? Count(string name, string value, ImmutableArray<OverrideProblem>.Builder problems)
+    private static (int Replicas, DateTimeOffset? Until)? Count(string value, int least, int most)
     {
         var (head, until, ok) = SplitUntil(value);
-        if (ok && int.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) && replicas <= 10_000)
-        {
-            return (replicas, until);
-        }
-
-        problems.Add(new OverrideProblem(name, value, "expected a replica count from 0 to 10000, optionally followed by 'until <RFC 3339 time>'"));
-        return null;
+        return ok && int.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out var replicas) && replicas >= least && replicas <= most
+            ? (replicas, until)
+            : null;
     }
 
     private static (string Head, DateTimeOffset? Until, bool Ok) SplitUntil(string value)

@@ -11,9 +11,10 @@ internal static class OverrideGuard
     private static readonly ExplanationTemplate Paused = new("paused by an override");
     private static readonly ExplanationTemplate PausedUntil = new("paused by an override for {0:0}s more", "remainingSeconds");
     private static readonly ExplanationTemplate Pinned = new("pinned at {0} by an override", "replicas");
+    private static readonly ExplanationTemplate Held = new("held: an override could not be read");
 
     /// <summary>The active overrides of one component after dropping the expired ones.</summary>
-    public readonly record struct Active(bool Paused, DateTimeOffset? PausedUntil, int? Pin, int? Min, int? Max, ImmutableArray<string> Expired);
+    public readonly record struct Active(bool Paused, DateTimeOffset? PausedUntil, int? Pin, int? Min, int? Max, ImmutableArray<string> Expired, bool Held = false);
 
     public static Active Resolve(ScalingOverrides overrides, ComponentKind component, DateTimeOffset now)
     {
@@ -70,12 +71,20 @@ internal static class OverrideGuard
             }
         }
 
-        return new Active(paused, pausedUntil, pin, min, max, expired is null ? [] : [.. expired]);
+        var held = overrides.Holds.Any(h => h.Component == component);
+        return new Active(paused, pausedUntil, pin, min, max, expired is null ? [] : [.. expired], held);
     }
 
     /// <summary>Pause or pin decide outright; returns null when neither applies.</summary>
     public static int? Decide(in Active active, int current, DateTimeOffset now, ref GuardTrail trail)
     {
+        // Before pause and pin: an unreadable override may have been either.
+        if (active.Held)
+        {
+            trail.Add("hold", current, current, Held);
+            return current;
+        }
+
         if (active.Paused)
         {
             if (active.PausedUntil is { } until)

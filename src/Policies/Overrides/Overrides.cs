@@ -18,7 +18,13 @@ public sealed record ScalingOverrides
     public ImmutableArray<PinOverride> Pins { get; init; } = [];
 
     public ImmutableArray<BoundsOverride> Bounds { get; init; } = [];
+
+    /// <summary>Components held where they are because an override meant for them could not be read (fail closed).</summary>
+    public ImmutableArray<HoldOverride> Holds { get; init; } = [];
 }
+
+/// <summary>Keep a component where it is: an override for it could not be read; <paramref name="Reason"/> says which.</summary>
+public sealed record HoldOverride(ComponentKind Component, string Reason);
 
 public sealed record PauseOverride(DateTimeOffset? Until);
 

@@ -76,15 +76,18 @@ public sealed class DaemonOverrideTests
     }
 
     [Fact]
-    public async Task An_invalid_annotation_is_a_warning_naming_it_and_is_ignored()
+    public async Task An_unreadable_pause_holds_every_component_and_says_so()
     {
+        // Fail closed (issue 14): "sometimes" may have meant a pause, so nothing scales, though the CPU asks for 4.
         await using var daemon = await StartWithClusterAsync(cpu: 0.9, annotations: new JsonObject { ["rwautoscaler.dev/paused"] = "sometimes" });
-        await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scales as if the annotation were absent");
         await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("InvalidOverride").Count == 1), "an InvalidOverride event");
         var warning = daemon.Events("InvalidOverride")[0];
         Assert.Equal("Warning", (string?)warning["type"]);
         Assert.Equal("RisingWave", (string?)warning["regarding"]!["kind"]);
-        Assert.StartsWith("rwautoscaler.dev/paused: expected 'true', 'false'", (string?)warning["note"], StringComparison.Ordinal);
+        Assert.StartsWith("rwautoscaler.dev/paused: expected exactly 'true', 'false'", (string?)warning["note"], StringComparison.Ordinal);
+        Assert.EndsWith("holding compute and compactor where it is until it is fixed", (string?)warning["note"], StringComparison.Ordinal);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // several evaluations at the fixture's 1 s polling interval
+        Assert.Equal(2, await daemon.ComputeReplicasAsync());
     }
 
     [Fact]

@@ -21,7 +21,6 @@ public sealed class OverrideAnnotationsTests
 
     [Theory]
     [InlineData("true", true, null)]
-    [InlineData("True", true, null)]
     [InlineData("false", false, null)]
     [InlineData("true until 2026-11-21T18:00:00Z", true, "2026-11-21T18:00:00Z")]
     [InlineData("2026-11-21T18:00:00Z", true, "2026-11-21T18:00:00Z")]
@@ -58,34 +57,76 @@ public sealed class OverrideAnnotationsTests
         Assert.False(Parse(("rwautoscaler.dev/dry-run", "false")).DryRunAt(Evening));
     }
 
+    // Issue 14: a pause or dry-run that cannot be read holds every component (it may have meant "stop"); so does an
+    // unknown name nearest to one of them. Only the exact documented values are accepted.
     [Theory]
-    [InlineData("rwautoscaler.dev/paused", "yes", "rwautoscaler.dev/paused: expected 'true', 'false'")]
+    [InlineData("rwautoscaler.dev/paused", "yes", "rwautoscaler.dev/paused: expected exactly 'true', 'false'")]
+    [InlineData("rwautoscaler.dev/paused", "TRUE", "rwautoscaler.dev/paused: expected exactly")]
+    [InlineData("rwautoscaler.dev/paused", "True", "rwautoscaler.dev/paused: expected exactly")]
+    [InlineData("rwautoscaler.dev/paused", "1", "rwautoscaler.dev/paused: expected exactly")]
+    [InlineData("rwautoscaler.dev/paused", "on", "rwautoscaler.dev/paused: expected exactly")]
     [InlineData("rwautoscaler.dev/paused", "true until tomorrow", "rwautoscaler.dev/paused: expected")]
     [InlineData("rwautoscaler.dev/paused", "2026-11-21 18:00", "rwautoscaler.dev/paused: expected")]
     [InlineData("rwautoscaler.dev/paused", "2026-11-21T18:00:00", "rwautoscaler.dev/paused: expected")]
     [InlineData("rwautoscaler.dev/dry-run", "", "rwautoscaler.dev/dry-run: expected")]
-    [InlineData("rwautoscaler.dev/compute-replicas", "-1", "rwautoscaler.dev/compute-replicas: expected a replica count from 0 to 10000")]
-    [InlineData("rwautoscaler.dev/compute-replicas", "six", "rwautoscaler.dev/compute-replicas: expected a replica count")]
-    [InlineData("rwautoscaler.dev/compute-replicas", "99999", "rwautoscaler.dev/compute-replicas: expected a replica count")]
-    [InlineData("rwautoscaler.dev/compute-replicas", "4 until soon", "rwautoscaler.dev/compute-replicas: expected a replica count")]
-    [InlineData("rwautoscaler.dev/compute-replica", "4", "rwautoscaler.dev/compute-replica: unknown annotation; did you mean rwautoscaler.dev/compute-replicas?")]
-    [InlineData("rwautoscaler.dev/meta-replicas", "4", "rwautoscaler.dev/meta-replicas: unknown annotation")]
-    public void An_invalid_value_is_a_problem_that_names_the_annotation_and_is_ignored(string name, string value, string message)
+    [InlineData("rwautoscaler.dev/pause", "true", "rwautoscaler.dev/pause: unknown annotation; did you mean rwautoscaler.dev/paused?")]
+    [InlineData("rwautoscaler.dev/dryrun", "true", "rwautoscaler.dev/dryrun: unknown annotation; did you mean rwautoscaler.dev/dry-run?")]
+    public void An_unreadable_pause_or_dry_run_holds_every_component(string name, string value, string message)
     {
         var set = Parse((name, value), ("rwautoscaler.dev/compactor-replicas", "3"));
         var problem = Assert.Single(set.Problems);
         Assert.StartsWith(message, problem.ToString(), StringComparison.Ordinal);
-        Assert.Null(set.Engine.Pause);
+        Assert.Equal("holding compute and compactor where it is until it is fixed", problem.Effect);
+        Assert.Equal([ComponentKind.Compute, ComponentKind.Compactor], set.Engine.Holds.Select(h => h.Component));
+    }
+
+    // A pin or bound that cannot be read, or is out of range, holds its component only; the others still apply.
+    // A pin of 0 is refused (the autoscaler never stops a component); above the daemon's ceiling is refused.
+    [Theory]
+    [InlineData("rwautoscaler.dev/compute-replicas", "-1", "rwautoscaler.dev/compute-replicas: expected a replica count from 1 to 1000")]
+    [InlineData("rwautoscaler.dev/compute-replicas", "0", "rwautoscaler.dev/compute-replicas: expected a replica count from 1 to 1000")]
+    [InlineData("rwautoscaler.dev/compute-replicas", "six", "rwautoscaler.dev/compute-replicas: expected a replica count")]
+    [InlineData("rwautoscaler.dev/compute-replicas", "1001", "rwautoscaler.dev/compute-replicas: expected a replica count from 1 to 1000")]
+    [InlineData("rwautoscaler.dev/compute-replicas", "4 until soon", "rwautoscaler.dev/compute-replicas: expected a replica count")]
+    [InlineData("rwautoscaler.dev/compute-max-replicas", "1001", "rwautoscaler.dev/compute-max-replicas: expected a replica count from 0 to 1000")]
+    public void An_unreadable_pin_or_bound_holds_its_component(string name, string value, string message)
+    {
+        var set = Parse((name, value), ("rwautoscaler.dev/compactor-replicas", "3"));
+        var problem = Assert.Single(set.Problems);
+        Assert.StartsWith(message, problem.ToString(), StringComparison.Ordinal);
+        Assert.Equal("holding compute where it is until it is fixed", problem.Effect);
+        Assert.Equal(ComponentKind.Compute, Assert.Single(set.Engine.Holds).Component);
         Assert.DoesNotContain(set.Engine.Pins, p => p.Component == ComponentKind.Compute);
         Assert.Contains(set.Engine.Pins, p => p.Component == ComponentKind.Compactor && p.Replicas == 3);
     }
 
     [Fact]
-    public void A_min_above_the_max_ignores_both()
+    public void The_ceiling_is_the_daemons()
+    {
+        Assert.Empty(OverrideAnnotations.Parse(new Dictionary<string, string> { ["rwautoscaler.dev/compute-replicas"] = "1500" }, maxReplicas: 2000).Problems);
+        Assert.Single(OverrideAnnotations.Parse(new Dictionary<string, string> { ["rwautoscaler.dev/compute-replicas"] = "50" }, maxReplicas: 40).Engine.Holds);
+    }
+
+    // An unknown name near nothing that stops scaling is reported and ignored.
+    [Theory]
+    [InlineData("rwautoscaler.dev/compute-replica", "rwautoscaler.dev/compute-replica: unknown annotation; did you mean rwautoscaler.dev/compute-replicas?")]
+    [InlineData("rwautoscaler.dev/meta-replicas", "rwautoscaler.dev/meta-replicas: unknown annotation")]
+    public void An_unknown_name_is_reported_with_the_nearest_known_one(string name, string message)
+    {
+        var set = Parse((name, "4"));
+        var problem = Assert.Single(set.Problems);
+        Assert.StartsWith(message, problem.ToString(), StringComparison.Ordinal);
+        Assert.Equal("ignored", problem.Effect);
+        Assert.Empty(set.Engine.Holds);
+    }
+
+    [Fact]
+    public void A_min_above_the_max_ignores_both_and_holds_the_component()
     {
         var set = Parse(("rwautoscaler.dev/compute-min-replicas", "8"), ("rwautoscaler.dev/compute-max-replicas", "4"));
         Assert.Contains("must not exceed rwautoscaler.dev/compute-max-replicas (4)", Assert.Single(set.Problems).Message, StringComparison.Ordinal);
         Assert.Empty(set.Engine.Bounds);
+        Assert.Equal(ComponentKind.Compute, Assert.Single(set.Engine.Holds).Component);
     }
 
     [Fact]

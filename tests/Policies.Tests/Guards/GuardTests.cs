@@ -164,6 +164,21 @@ public sealed class GuardTests
     }
 
     [Fact]
+    public void A_hold_keeps_its_component_where_it_is_even_against_a_pin()
+    {
+        var overrides = new ScalingOverrides
+        {
+            Holds = [new HoldOverride(ComponentKind.Compute, "rwautoscaler.dev/paused: expected exactly 'true'")],
+            Pins = [new PinOverride(ComponentKind.Compute, 30, null)],
+        };
+
+        var held = Decide(Fixed(12), Build.Component(ComponentKind.Compute, 3), overrides: overrides);
+        Assert.Equal(3, held.To);
+        Assert.Equal("hold", held.Guards[0].Guard);
+        Assert.Equal("compute stays at 3: held: an override could not be read (fixed wanted 12)", held.Reason);
+    }
+
+    [Fact]
     public void A_pin_of_another_component_does_not_apply()
     {
         var overrides = new ScalingOverrides { Pins = [new PinOverride(ComponentKind.Compactor, 9, null)] };
