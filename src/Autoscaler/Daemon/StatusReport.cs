@@ -143,6 +143,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
     private static string MissingSignals(ComponentDecision decision)
     {
         var signals = decision.Proposals.Where(p => p.MetricsMissing && p.Signal is not null).Select(p => $"{p.Policy} lacks {p.Signal!.Value.ToName()}").Distinct().ToList();
-        return $"{decision.Component}: {(signals.Count > 0 ? string.Join(", ", signals) : "signals missing")}";
+        var raised = decision.Guards.Any(g => g.Guard == "fallback") ? $" (raised to its fallback.replicas floor, {decision.To})" : "";
+        return $"{decision.Component}: {(signals.Count > 0 ? string.Join(", ", signals) : "signals missing")}{raised}";
     }
 }

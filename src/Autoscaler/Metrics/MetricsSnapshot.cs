@@ -2,10 +2,12 @@ using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Metrics;
 
-/// <summary>How fetching one signal went.</summary>
-internal sealed record SignalFetch(Signal Signal, string? Error, bool Outage, IReadOnlyList<string> Warnings, TimeSpan Duration)
+/// <summary>How fetching one signal went: clean data only when there is neither an error nor a warning.</summary>
+internal sealed record SignalFetch(Signal Signal, string? Error, IReadOnlyList<string> Warnings, TimeSpan Duration)
 {
     public bool Ok => Error is null;
+
+    public bool Clean => Ok && Warnings.Count == 0;
 }
 
 /// <summary>What one fetch brought back: samples per signal and series key, and how each signal's query went.</summary>
@@ -23,11 +25,16 @@ internal sealed class MetricsSnapshot
 
     public IReadOnlyList<SignalFetch> Fetches { get; }
 
-    /// <summary>True when no query got through: the source is down, and nothing should be decided from it.</summary>
-    public bool IsOutage => Fetches.Count > 0 && Fetches.All(f => f.Outage);
+    /// <summary>
+    /// True when any query did not bring back clean data: an error of any kind (a JSON error status, a malformed
+    /// answer, a timeout, no answer) or warnings, which mean series may be missing. Nothing is decided from this
+    /// source until its answers are clean again (fail closed).
+    /// </summary>
+    public bool IsOutage => Fetches.Any(f => !f.Clean);
 
-    /// <summary>The first error, for a condition message.</summary>
-    public string? FirstError => Fetches.FirstOrDefault(f => !f.Ok)?.Error;
+    /// <summary>The first error (or warning), for a condition message.</summary>
+    public string? FirstError => Fetches.FirstOrDefault(f => !f.Clean) is not { } bad ? null
+        : bad.Error ?? $"{bad.Signal.ToName()}: the answer carried warnings, series may be missing: {string.Join("; ", bad.Warnings)}";
 
     public IEnumerable<ClusterRef> Clusters => _byCluster.Keys;
 

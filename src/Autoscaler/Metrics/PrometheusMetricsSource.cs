@@ -37,11 +37,11 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
             try
             {
                 var result = await run(query.PromQL, cancellationToken);
-                results[i] = (new SignalFetch(query.Signal, null, false, result.Warnings, clock.Elapsed), result);
+                results[i] = (new SignalFetch(query.Signal, null, result.Warnings, clock.Elapsed), result);
             }
             catch (PrometheusException e)
             {
-                results[i] = (new SignalFetch(query.Signal, e.Message, e.IsOutage, [], clock.Elapsed), null);
+                results[i] = (new SignalFetch(query.Signal, e.Message, [], clock.Elapsed), null);
             }
             finally
             {
@@ -64,7 +64,12 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
             {
                 if (catalogue.TryKey(queries[i], series, out var key) && (wanted is null || wanted.Contains(key.Cluster)))
                 {
-                    snapshot.Add(queries[i].Signal, key, series.Samples);
+                    // NaN or infinity is no number to decide on: that cluster's signal counts as missing this round, which
+                    // forbids scaling it down (and reports SignalsMissing), without holding the other clusters.
+                    if (Array.FindAll(series.Samples, s => double.IsFinite(s.Value)) is { Length: > 0 } finite)
+                    {
+                        snapshot.Add(queries[i].Signal, key, finite);
+                    }
                 }
             }
         }

@@ -40,6 +40,5 @@ internal sealed class PrometheusException : Exception
     public string? ErrorType { get; init; }
 
     /// <summary>True when the endpoint itself is out of reach, as opposed to one query going wrong.</summary>
-    public bool IsOutage => Kind is PrometheusErrorKind.Unreachable or PrometheusErrorKind.Timeout or PrometheusErrorKind.Unauthorized
-        || (Kind == PrometheusErrorKind.ServerError && ErrorType is null);
+
 }

@@ -21,6 +21,11 @@ internal static class ResponseReader
         }
 
         var status = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+        if (status == "success" && httpStatus is < 200 or >= 300)
+        {
+            throw Malformed(httpStatus, "a success body on an error status");
+        }
+
         if (status == "error")
         {
             var errorType = root.TryGetProperty("errorType", out var t) ? t.GetString() : null;
@@ -79,7 +84,9 @@ internal static class ResponseReader
             {
                 foreach (var label in metric.EnumerateObject())
                 {
-                    labels[label.Name] = label.Value.GetString() ?? "";
+                    labels[label.Name] = label.Value.ValueKind == JsonValueKind.String
+                        ? label.Value.GetString()!
+                        : throw Malformed(httpStatus, $"label {label.Name} must be a string, got {Shorten(label.Value.GetRawText())}");
                 }
             }
 
@@ -134,7 +141,14 @@ internal static class ResponseReader
             };
         }
 
-        var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(pair[0].GetDouble() * 1000));
+        // Unix seconds between 1970 and 9999: anything else (1e300, a negative time) is not an answer to our query.
+        var seconds = pair[0].GetDouble();
+        if (!double.IsFinite(seconds) || seconds < 0 || seconds > 253_402_300_799)
+        {
+            throw Malformed(httpStatus, $"sample time {Shorten(pair[0].GetRawText())} is not a Unix time");
+        }
+
+        var time = DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000));
         return new Sample(time, value);
     }
 

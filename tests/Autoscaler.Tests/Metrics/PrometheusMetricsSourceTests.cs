@@ -38,12 +38,21 @@ public sealed class PrometheusMetricsSourceTests
             [new Series(new Dictionary<string, string> { ["job"] = "x" }, [new Sample(At, 1)])], [], []), null, 0, false, 0, null),
         new Case("a component that is not scaled is ignored", q => q.Contains("process_cpu", StringComparison.Ordinal)
             ? Vector(("a", "rw", "meta", 0.5)) : Vector(("a", "rw", null, 1)), null, 1, false, 10, null),
-        new Case("one bad query leaves its signal missing", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
+        new Case("one bad query is an outage: nothing is decided from a partial picture", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
             ? throw new PrometheusException(PrometheusErrorKind.BadQuery, "bad_data: parse error")
-            : Vector(("a", "rw", null, 1)), null, 1, false, 9, "BarrierLatencyP99"),
+            : Vector(("a", "rw", null, 1)), null, 1, true, 9, "BarrierLatencyP99"),
+        new Case("one server error (internal, unavailable) is an outage", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
+            ? throw new PrometheusException(PrometheusErrorKind.ServerError, "HTTP 503 unavailable: too many queries") { ErrorType = "unavailable" }
+            : Vector(("a", "rw", null, 1)), null, 1, true, 9, "BarrierLatencyP99"),
+        new Case("an answer with warnings is an outage", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
+            ? Vector(("a", "rw", null, 1)) with { Warnings = ["remote read failed: series may be missing"] }
+            : Vector(("a", "rw", null, 1)), null, 1, true, 10, null),
+        new Case("a NaN or infinite value is no sample: that cluster's signals are missing, the others are read", q =>
+            Vector(("a", "rw", q.Contains("process_cpu", StringComparison.Ordinal) ? "compute" : null, double.NaN), ("b", "rw", q.Contains("process_cpu", StringComparison.Ordinal) ? "compute" : null, double.PositiveInfinity))
+, null, 0, false, 0, null),
         new Case("nobody answers: an outage", null, PrometheusErrorKind.Unreachable, 0, true, 0, "IngestRate"),
         new Case("every query timing out: an outage", null, PrometheusErrorKind.Timeout, 0, true, 0, "IngestRate"),
-        new Case("every query rejected: broken queries, not an outage", null, PrometheusErrorKind.BadQuery, 0, false, 0, "IngestRate"),
+        new Case("every query rejected: an outage too", null, PrometheusErrorKind.BadQuery, 0, true, 0, "IngestRate"),
     ];
 
     public static TheoryData<string> Cases => [.. All.Select(c => c.Name)];

@@ -74,7 +74,7 @@ public sealed class GuardTests
     }
 
     [Fact]
-    public void Fallback_replicas_apply_when_no_policy_can_see_its_signals()
+    public void Fallback_replicas_are_a_floor_when_no_policy_can_see_its_signals()
     {
         var engine = new ScalingEngine(Build.Spec("""
             compute:
@@ -85,11 +85,13 @@ public sealed class GuardTests
                 - type: utilization
             """));
 
-        var decision = Decide(engine, Build.Component(ComponentKind.Compute, 8));
+        // A floor (issue 14): below it the component is raised to it...
+        var raised = Decide(engine, Build.Component(ComponentKind.Compute, 3));
+        Assert.Equal(5, raised.To);
+        Assert.Equal("fallback", raised.Guards[0].Guard);
 
-        // KEDA's fallback goes to the count even downwards: it is the operator's explicit choice.
-        Assert.Equal(5, decision.To);
-        Assert.Equal("fallback", decision.Guards[0].Guard);
+        // ...and above it nothing comes down while the signals are missing (KEDA's fallback would go down to 5).
+        Assert.Equal(8, Decide(engine, Build.Component(ComponentKind.Compute, 8)).To);
     }
 
     [Fact]
