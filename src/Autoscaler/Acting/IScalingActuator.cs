@@ -4,7 +4,11 @@ using RwAutoscaler.Policies.Model;
 namespace RwAutoscaler.Autoscaler.Acting;
 
 /// <summary>Change one component's replicas from what the decision saw to what it wants.</summary>
-internal sealed record ScaleRequest(ClusterRef Cluster, ComponentKey Component, int From, int To);
+/// <param name="Overrides">
+/// The override annotations the decision was made under (<see cref="Overrides.OverrideAnnotations.Fingerprint"/>);
+/// null skips the check (hosts without annotations). The actuator writes nothing if they changed since.
+/// </param>
+internal sealed record ScaleRequest(ClusterRef Cluster, ComponentKey Component, int From, int To, string? Overrides = null);
 
 internal enum ActuationOutcome
 {

@@ -1,7 +1,9 @@
 using k8s.Models;
 using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Resources;
+using RwAutoscaler.Autoscaler.Overrides;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.Kube.Json;
 using RwAutoscaler.Kube.Models;
 using RwAutoscaler.Policies.Model;
 
@@ -71,6 +73,13 @@ internal sealed class RisingWaveActuator(KubernetesClient client, TimeProvider t
         }
 
         var rw = RisingWaveState.From(obj);
+        if (request.Overrides is { } seen && OverrideAnnotations.Fingerprint(rw.Annotations) != seen)
+        {
+            return new ActuationResult(ActuationOutcome.Superseded,
+                $"the override annotations of {request.Cluster} changed since the decision ({request.Component.Kind.ToName()} {request.From} -> {request.To}); evaluating again",
+                Attempts: attempt);
+        }
+
         if (rw.OperatorPaused)
         {
             return new ActuationResult(ActuationOutcome.Skipped, $"{RisingWaveState.PauseReconcile} is set: the operator would not carry the change out", Attempts: attempt);
@@ -95,7 +104,11 @@ internal sealed class RisingWaveActuator(KubernetesClient client, TimeProvider t
         }
 
         var path = $"/spec/components/{key.Kind.ToName()}/nodeGroups/{group.Index}";
-        var patch = new JsonPatchDocument().Test($"{path}/name", JsonValue.Create(group.Name));
+        // The object as just read, or nothing: a write in between (say, a pause while a 429's Retry-After was waited out)
+        // fails the test, and the next attempt reads again and re-validates.
+        var patch = new JsonPatchDocument()
+            .Test("/metadata/resourceVersion", JsonValue.Create(obj.GetResourceVersion()))
+            .Test($"{path}/name", JsonValue.Create(group.Name));
         if (group.Replicas is { } replicas)
         {
             patch.Test($"{path}/replicas", JsonValue.Create(replicas)).Replace($"{path}/replicas", JsonValue.Create(request.To));

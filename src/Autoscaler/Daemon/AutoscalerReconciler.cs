@@ -256,7 +256,7 @@ internal sealed class AutoscalerReconciler(
             return (false, "skipped");
         }
 
-        var result = await actuator.ScaleAsync(new ScaleRequest(config.Target, decision.Component, decision.From, decision.To), cancellationToken);
+        var result = await actuator.ScaleAsync(new ScaleRequest(config.Target, decision.Component, decision.From, decision.To, OverrideAnnotations.Fingerprint(rw.Annotations)), cancellationToken);
         switch (result.Outcome)
         {
             case ActuationOutcome.Scaled:

@@ -51,6 +51,17 @@ internal static class OverrideAnnotations
         Prefix + "compactor-replicas", Prefix + "compactor-min-replicas", Prefix + "compactor-max-replicas",
     ];
 
+    /// <summary>
+    /// What a decision depended on among the annotations: ours and the operator's pause, in order. A write re-reads the
+    /// RisingWave and compares, so a pause or a pin set while a decision waited (a backoff, a Retry-After, a queue)
+    /// stops it.
+    /// </summary>
+    public static string Fingerprint(IReadOnlyDictionary<string, string>? annotations) =>
+        annotations is null ? "" : string.Join('\n', annotations
+            .Where(a => a.Key.StartsWith(Prefix, StringComparison.Ordinal) || a.Key == "risingwave.risingwavelabs.com/pause-reconcile")
+            .OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => $"{a.Key}={a.Value}"));
+
     /// <summary>The largest pin or bound accepted when the daemon names none (<c>--max-override-replicas</c>).</summary>
     public const int DefaultMaxReplicas = 1000;
 

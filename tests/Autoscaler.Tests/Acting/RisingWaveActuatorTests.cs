@@ -31,6 +31,33 @@ public sealed class RisingWaveActuatorTests
         Assert.Equal("application/json-patch+json", patch.ContentType?.Split(';')[0]); // the official client adds "; charset=utf-8"
     }
 
+    // Issue 14, fault 3: the patch meets a 429; while its Retry-After is waited out, someone pauses the cluster. The
+    // retried patch fails its resourceVersion test, the next attempt reads again, sees the new override, writes nothing.
+    [Fact]
+    public async Task A_pause_set_while_a_write_waits_on_a_429_stops_the_write()
+    {
+        await using var kube = await KubeFixture.StartAsync();
+        var created = await kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
+        using var fault = kube.Server.Faults.Add(RwAutoscaler.TestKit.FakeKube.FaultRule.Respond(429, retryAfter: TimeSpan.FromSeconds(1)) with
+        {
+            Verb = "patch", PathContains = "/risingwaves/rw", Times = 1,
+        });
+        var actuator = new RisingWaveActuator(kube.Client, TimeProvider.System);
+        var decidedUnder = RwAutoscaler.Autoscaler.Overrides.OverrideAnnotations.Fingerprint(RisingWaveState.From(created).Annotations);
+
+        var writing = actuator.ScaleAsync(new ScaleRequest(Rw, ComponentKey.Compute, 2, 4, decidedUnder), CancellationToken.None);
+        await DaemonFixture.EventuallyAsync(() => Task.FromResult(kube.Server.Requests.Any(r => r is { Method: "PATCH", StatusCode: 429 })), "the 429", seconds: 5);
+        await kube.RisingWaves.PatchAsync("streaming", "rw", KubePatch.Merge(new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["rwautoscaler.dev/paused"] = "true" } },
+        }));
+        var result = await writing;
+
+        Assert.Equal(ActuationOutcome.Superseded, result.Outcome);
+        Assert.Contains("override annotations", result.Message, StringComparison.Ordinal);
+        Assert.Equal(2, RisingWaveState.From(await kube.RisingWaves.GetAsync("streaming", "rw")).FindGroup(ComponentKey.Compute)!.Replicas);
+    }
+
     [Fact]
     public async Task Finds_a_named_group_wherever_it_moved_in_the_list()
     {
