@@ -28,6 +28,11 @@ internal static class RunCommand
         var maxAge = new Option<string>("--metrics-max-age") { Description = "Reuse a metrics fetch younger than this (alerts always fetch)", DefaultValueFactory = _ => "5s" };
         var retention = new Option<string>("--metrics-retention") { Description = "Signal history kept (and backfilled) per cluster; longer for a cluster whose policies read further back", DefaultValueFactory = _ => "30m" };
         var workers = new Option<int>("--workers") { Description = "Clusters evaluated at once", DefaultValueFactory = _ => 4 };
+        var allowedUrls = new Option<string[]>("--prometheus-allowed-url")
+        {
+            Description = "An address a RisingWaveAutoscaler's spec.prometheus may name, and those under its path (repeatable; default: --prometheus-url only)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var maxOverride = new Option<int>("--max-override-replicas")
         {
             Description = "Largest replica count an override annotation may pin or bound to; above it the annotation is refused and the component holds",
@@ -39,7 +44,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the autoscaler daemon: watch RisingWaveAutoscalers, read signals from Prometheus, scale RisingWaves")
         {
-            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, settle, logLevel,
+            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, allowedUrls, settle, logLevel,
         };
         prometheusFlags.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
@@ -63,6 +68,7 @@ internal static class RunCommand
                 MetricsRetention = InputFiles.Duration(result.GetValue(retention)!, "--metrics-retention"),
                 Workers = result.GetValue(workers) is var w and >= 1 and <= 64 ? w : throw new CliError("--workers: expected 1 to 64"),
                 RescaleSettle = result.GetValue(settle) is { } s ? InputFiles.Duration(s, "--rescale-settle") : null,
+                AllowedPrometheusUrls = AllowedUrls(result.GetValue(allowedUrls), prometheus?.Address),
                 MaxOverrideReplicas = result.GetValue(maxOverride) is var m and >= 1 and <= 100_000 ? m : throw new CliError("--max-override-replicas: expected 1 to 100000"),
 
                 // Last: a bad flag is reported even where no cluster is reachable.
@@ -121,6 +127,18 @@ internal static class RunCommand
         {
             throw new CliError($"--kubeconfig: {e.Message}", e);
         }
+    }
+
+    private static Uri[] AllowedUrls(string[]? given, Uri? defaultPrometheus)
+    {
+        if (given is not { Length: > 0 })
+        {
+            return defaultPrometheus is null ? [] : [defaultPrometheus];
+        }
+
+        return [.. given.Select(text => Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            ? uri
+            : throw new CliError($"--prometheus-allowed-url: expected an http or https URL such as http://prometheus:9090, got '{text}'"))];
     }
 
     private static string? PodNamespace()

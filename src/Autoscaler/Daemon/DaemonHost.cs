@@ -57,7 +57,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         }
 
         var defaultSource = _prometheus is null ? null : new PrometheusMetricsSource(_prometheus, catalogue) { OnQuery = Metrics.Observe };
-        _sources = new PrometheusSources(defaultSource, catalogue, _client, time, Metrics);
+        _sources = new PrometheusSources(defaultSource, catalogue, _client, time, Metrics, options.AllowedPrometheusUrls);
         Hub = new MetricsHub(new MetricsStore(options.MetricsRetention), time, options.MetricsMaxAge, options.BackfillStep, _log);
         var informerOptions = new InformerOptions { Namespace = options.Namespace };
         _autoscalerInformer = new Informer<JsonObject>(_client.Resource(RisingWaveAutoscaler.Resource), informerOptions, _log);

@@ -50,6 +50,9 @@ internal sealed record DaemonOptions
 
     public int Workers { get; init; } = 4;
 
+    /// <summary>Addresses a RisingWaveAutoscaler's spec.prometheus may name; empty allows none (the default Prometheus is always used).</summary>
+    public IReadOnlyList<Uri> AllowedPrometheusUrls { get; init; } = [];
+
     /// <summary>The largest replica count an override annotation may pin or bound to; more is refused and holds the component.</summary>
     public int MaxOverrideReplicas { get; init; } = Overrides.OverrideAnnotations.DefaultMaxReplicas;
 

@@ -16,8 +16,16 @@ namespace RwAutoscaler.Autoscaler.Daemon;
 /// few minutes so that rotated credentials are picked up. Clusters sharing an endpoint share its queries.
 /// </summary>
 internal sealed class PrometheusSources(
-    IMetricsSource? defaultSource, SignalCatalogue catalogue, KubernetesClient? client, TimeProvider time, DaemonMetrics metrics) : IDisposable
+    IMetricsSource? defaultSource, SignalCatalogue catalogue, KubernetesClient? client, TimeProvider time, DaemonMetrics metrics,
+    IReadOnlyList<Uri>? allowed = null) : IDisposable
 {
+    /// <summary>
+    /// The addresses a spec.prometheus may name (<c>--prometheus-allowed-url</c>; by default the daemon's own Prometheus
+    /// only). Anything else is refused before a Secret is read or a request is sent: a RisingWaveAutoscaler must not
+    /// make the daemon call, or carry credentials to, an address of its author's choosing.
+    /// </summary>
+    public IReadOnlyList<Uri> Allowed { get; } = allowed ?? [];
+
     private static readonly TimeSpan Refresh = TimeSpan.FromMinutes(5);
     private readonly Dictionary<string, (PrometheusClient Client, IMetricsSource Source, DateTimeOffset Built)> _built = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -30,6 +38,16 @@ internal sealed class PrometheusSources(
         {
             return new MetricsNeed(config.Target, MetricsHub.DefaultEndpoint, _ => Task.FromResult(
                 defaultSource ?? throw new InvalidOperationException("no Prometheus configured: give --prometheus-url, or spec.prometheus in the RisingWaveAutoscaler")))
+            {
+                Horizon = config.SignalHorizon,
+            };
+        }
+
+        if (!PrometheusAddress.IsAllowed(endpoint.Address, Allowed))
+        {
+            var refused = $"spec.prometheus.address {PrometheusAddress.Redact(endpoint.Address)} is not allowed by the daemon "
+                + $"(allowed: {(Allowed.Count == 0 ? "none" : string.Join(", ", Allowed.Select(PrometheusAddress.Redact)))}; see --prometheus-allowed-url)";
+            return new MetricsNeed(config.Target, "refused|" + PrometheusAddress.Redact(endpoint.Address), _ => throw new InvalidOperationException(refused))
             {
                 Horizon = config.SignalHorizon,
             };

@@ -13,7 +13,7 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
     /// <summary>Called after each query: the signal, how long it took, and the error if it failed (daemon metrics hook here).</summary>
     public Action<SignalFetch>? OnQuery { get; init; }
 
-    public string Name => $"prometheus {client.Address}";
+    public string Name => $"prometheus {PrometheusAddress.Redact(client.Address)}";
 
     public SignalCatalogue Catalogue => catalogue;
 

@@ -150,7 +150,7 @@ internal sealed class PrometheusClient : IPrometheusClient, IDisposable
         }
     }
 
-    private string Where(string path) => $"prometheus {_base}{path}";
+    private string Where(string path) => $"prometheus {PrometheusAddress.Redact(_options.Address).TrimEnd('/')}{path}";
 
     private static string Seconds(DateTimeOffset time) =>
         (time.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);

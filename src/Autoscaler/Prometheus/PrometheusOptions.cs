@@ -61,3 +61,35 @@ internal sealed record PrometheusOptions
         string.Join(',', Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + "=" + h.Value)),
         PartialResponse.ToString());
 }
+
+/// <summary>What may be shown of a Prometheus address: never the credentials of a <c>user:password@</c> part.</summary>
+internal static class PrometheusAddress
+{
+    public static string Redact(Uri address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.UserInfo.Length == 0 ? address.AbsoluteUri : new UriBuilder(address) { UserName = "***", Password = "" }.Uri.AbsoluteUri;
+    }
+
+    /// <summary>
+    /// True when <paramref name="address"/> is under one of <paramref name="allowed"/>: same scheme, host and port, and
+    /// a path that starts with the allowed one at a segment boundary. Credentials in either are ignored.
+    /// </summary>
+    public static bool IsAllowed(Uri address, IReadOnlyList<Uri> allowed)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(allowed);
+        return allowed.Any(a =>
+        {
+            if (!string.Equals(a.Scheme, address.Scheme, StringComparison.OrdinalIgnoreCase)
+                || !string.Equals(a.IdnHost, address.IdnHost, StringComparison.OrdinalIgnoreCase) || a.Port != address.Port)
+            {
+                return false;
+            }
+
+            var prefix = a.AbsolutePath.TrimEnd('/');
+            var path = address.AbsolutePath.TrimEnd('/');
+            return path.Length == prefix.Length ? path == prefix : path.StartsWith(prefix + "/", StringComparison.Ordinal);
+        });
+    }
+}
