@@ -22,6 +22,10 @@ internal static class RunCommand
         var prometheusFlags = new PrometheusFlags("--prometheus-url");
         var listen = new Option<string>("--listen") { Description = "Address of /healthz, /readyz, /metrics and the webhook", DefaultValueFactory = _ => "0.0.0.0:8080" };
         var webhookToken = new Option<FileInfo?>("--webhook-token-file") { Description = "File holding the Alertmanager webhook's bearer token (without one the webhook refuses every request)" };
+        var shards = new Option<bool>("--shards")
+        {
+            Description = "Share the autoscalers among the replicas (membership Leases named after --lease-name, rendezvous hashing) instead of one leader",
+        };
         var leaderElect = new Option<bool>("--leader-elect") { Description = "Take a Lease so that one replica acts", DefaultValueFactory = _ => true };
         var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the Lease (default: the pod's, else default)" };
         var leaseName = new Option<string>("--lease-name") { Description = "Name of the Lease", DefaultValueFactory = _ => "rwautoscaler" };
@@ -44,7 +48,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the autoscaler daemon: watch RisingWaveAutoscalers, read signals from Prometheus, scale RisingWaves")
         {
-            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, allowedUrls, settle, logLevel,
+            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, allowedUrls, shards, settle, logLevel,
         };
         prometheusFlags.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
@@ -61,6 +65,7 @@ internal static class RunCommand
                     ? Encoding.UTF8.GetBytes(InputFiles.ReadText(file, "--webhook-token-file").Trim())
                     : [],
                 LeaderElection = result.GetValue(leaderElect),
+                Shards = result.GetValue(shards),
                 LeaseNamespace = result.GetValue(leaseNamespace) ?? PodNamespace() ?? "default",
                 LeaseName = result.GetValue(leaseName)!,
                 Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? $"{pod}_{Guid.NewGuid():N}" : $"{Environment.MachineName}_{Guid.NewGuid():N}",

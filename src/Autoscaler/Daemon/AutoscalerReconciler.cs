@@ -61,6 +61,9 @@ internal sealed class AutoscalerReconciler(
     /// </summary>
     public TimeSpan RescaleSettle { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Whether this replica acts on a cluster (with shards, the ones its membership owns; otherwise all).</summary>
+    public Func<ClusterRef, bool> Owns { get; init; } = _ => true;
+
     public int Known => _states.Count;
 
     /// <summary>The parsed spec of an autoscaler (cached per generation); null when it is gone or invalid.</summary>
@@ -79,7 +82,7 @@ internal sealed class AutoscalerReconciler(
     }
 
     /// <summary>The metrics need of an autoscaler, or null when it has none (gone, invalid).</summary>
-    public MetricsNeed? NeedOf(ClusterRef key) => ConfigOf(key) is { } config ? sources.NeedOf(config) : null;
+    public MetricsNeed? NeedOf(ClusterRef key) => Owns(key) && ConfigOf(key) is { } config ? sources.NeedOf(config) : null;
 
     public async Task<ReconcileOutcome> ReconcileAsync(ClusterRef key, CancellationToken cancellationToken)
     {
@@ -96,6 +99,12 @@ internal sealed class AutoscalerReconciler(
 
     private async Task<ReconcileOutcome> ReconcileCoreAsync(ClusterRef key, CancellationToken cancellationToken)
     {
+        if (!Owns(key))
+        {
+            // Another shard's: nothing to do here until the membership changes (which enqueues every key again).
+            return new ReconcileOutcome(null);
+        }
+
         var obj = autoscalers.Get(key);
         if (obj is null)
         {

@@ -17,6 +17,7 @@ using Prometheus;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Events;
 using RwAutoscaler.Kube.LeaderElection;
+using RwAutoscaler.Kube.Sharding;
 using RwAutoscaler.Kube.Watching;
 
 namespace RwAutoscaler.Autoscaler.Daemon;
@@ -58,7 +59,18 @@ internal sealed class DaemonHost : IAsyncDisposable
 
         var defaultSource = _prometheus is null ? null : new PrometheusMetricsSource(_prometheus, catalogue) { OnQuery = Metrics.Observe };
         _sources = new PrometheusSources(defaultSource, catalogue, _client, time, Metrics, options.AllowedPrometheusUrls);
-        Hub = new MetricsHub(new MetricsStore(options.MetricsRetention), time, options.MetricsMaxAge, options.BackfillStep, _log);
+        Hub = new MetricsHub(new MetricsStore(options.MetricsRetention), time, options.MetricsMaxAge, options.BackfillStep, _log) { RestrictToTracked = options.Shards };
+        Membership = options.Shards
+            ? new ShardMembership(_client, new ShardMembershipConfig
+            {
+                Group = options.LeaseName,
+                Namespace = options.LeaseNamespace,
+                Identity = options.Identity,
+                LeaseDuration = options.LeaseDuration,
+                RenewDeadline = options.RenewDeadline,
+                RetryPeriod = options.RetryPeriod,
+            }, time, _log)
+            : null;
         var informerOptions = new InformerOptions { Namespace = options.Namespace };
         _autoscalerInformer = new Informer<JsonObject>(_client.Resource(RisingWaveAutoscaler.Resource), informerOptions, _log);
         _risingWaveInformer = new Informer<JsonObject>(_client.Resource(RisingWaveState.Resource), informerOptions, _log);
@@ -78,6 +90,7 @@ internal sealed class DaemonHost : IAsyncDisposable
             new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
         {
             RepeatInterval = options.RepeatInterval,
+            Owns = Membership is { } membership ? key => membership.Owns($"{key.Namespace}/{key.Name}") : _ => true,
             MaxOverrideReplicas = options.MaxOverrideReplicas,
             RescaleSettle = options.RescaleSettle ?? options.Catalogue.RateWindow,
         };
@@ -100,6 +113,9 @@ internal sealed class DaemonHost : IAsyncDisposable
     public AutoscalerReconciler Reconciler { get; }
 
     public Scheduler Scheduler { get; }
+
+    /// <summary>This replica's shard membership, with <see cref="DaemonOptions.Shards"/>; null under a single leader.</summary>
+    public ShardMembership? Membership { get; }
 
     public AlertmanagerWebhook Webhook { get; }
 
@@ -135,6 +151,11 @@ internal sealed class DaemonHost : IAsyncDisposable
             await _autoscalerInformer.WaitForSyncAsync(cancellationToken);
             await _risingWaveInformer.WaitForSyncAsync(cancellationToken);
             _log.LogInformation("caches synced: {Autoscalers} autoscalers, {RisingWaves} RisingWaves", _autoscalerInformer.Count, _risingWaveInformer.Count);
+            if (Membership is { } membership)
+            {
+                return await ShardAsync(membership, cancellationToken);
+            }
+
             if (!_options.LeaderElection)
             {
                 await LeadAsync(cancellationToken);
@@ -170,6 +191,35 @@ internal sealed class DaemonHost : IAsyncDisposable
             _leading = false;
             Metrics.Leader.Set(0);
         }
+    }
+
+    /// <summary>
+    /// Every replica runs the scheduler, which acts only on the keys this one owns; a membership change enqueues every
+    /// key, so that what moved here is evaluated at once. Losing the membership ends the process, as losing a lease does.
+    /// </summary>
+    private async Task<int> ShardAsync(ShardMembership membership, CancellationToken cancellationToken)
+    {
+        membership.Changed += () => Queue.AddRange(_autoscalerInformer.List().Select(InformerView.KeyOf), Trigger.Start);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var member = membership.RunAsync(cancellationToken);
+        var work = LeadAsync(stop.Token);
+        var lost = await member;
+        await stop.CancelAsync();
+        try
+        {
+            await work;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+
+        if (lost)
+        {
+            _log.LogError("shard membership {Lease} lost; exiting so that a restart starts clean", membership.LeaseName);
+            return 1;
+        }
+
+        return _failed ? 1 : 0;
     }
 
     private async Task LeadAsync(CancellationToken cancellationToken)

@@ -28,6 +28,12 @@ internal sealed record DaemonOptions
 
     public bool LeaderElection { get; init; } = true;
 
+    /// <summary>
+    /// Shards instead of one leader: every replica holds a membership Lease in the lease namespace (group named by
+    /// <see cref="LeaseName"/>) and acts on the autoscalers rendezvous hashing gives it.
+    /// </summary>
+    public bool Shards { get; init; }
+
     public string LeaseNamespace { get; init; } = "default";
 
     public string LeaseName { get; init; } = "rwautoscaler";

@@ -26,6 +26,12 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
 {
     public const string DefaultEndpoint = "default";
 
+    /// <summary>
+    /// Queries select only the clusters this replica tracks, even on a full fetch: with shards, each replica asks
+    /// Prometheus for its own clusters only, so the load per replica does not grow with the whole fleet.
+    /// </summary>
+    public bool RestrictToTracked { get; init; }
+
     private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<ClusterRef, string> _tracked = [];
     private readonly Lock _lock = new();
@@ -100,7 +106,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
             {
                 // An alert about a few clusters needs only theirs: still one query per signal, but small answers.
                 var targets = group.Select(n => n.Target).Distinct().ToList();
-                var only = !due && targets.Count * 2 <= tracked.Count ? targets : null;
+                var only = RestrictToTracked ? (due ? tracked : targets) : !due && targets.Count * 2 <= tracked.Count ? targets : null;
                 var snapshot = await source.FetchAsync(now, only, cancellationToken);
                 Fetches++;
                 endpoint.Status = new EndpointStatus(!snapshot.IsOutage, snapshot.FirstError, now, source.Name);
@@ -126,7 +132,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
             var clusters = depth.ToList();
 
             // Most clusters new (a restart): one unrestricted range query per signal; a few: restricted to them.
-            var only = clusters.Count * 2 > trackedCount ? null : clusters;
+            var only = !RestrictToTracked && clusters.Count * 2 > trackedCount ? null : clusters;
             var snapshot = await source.FetchRangeAsync(now - depth.Key, now, backfillStep, only, cancellationToken);
             Fetches++;
             if (snapshot.IsOutage)
