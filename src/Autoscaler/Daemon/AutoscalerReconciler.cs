@@ -61,6 +61,9 @@ internal sealed class AutoscalerReconciler(
     /// </summary>
     public TimeSpan RescaleSettle { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>With shards, this replica's identity, recorded in the status of the autoscalers it owns.</summary>
+    public string? Shard { get; init; }
+
     /// <summary>Whether this replica acts on a cluster (with shards, the ones its membership owns; otherwise all).</summary>
     public Func<ClusterRef, bool> Owns { get; init; } = _ => true;
 
@@ -486,7 +489,7 @@ internal sealed class AutoscalerReconciler(
     {
         var current = obj["status"] as JsonObject;
         var previous = current?.Deserialize<AutoscalerStatus>(KubeStatusWriter.Options);
-        var next = report.Build(state, previous, conditions, obj.GetGeneration());
+        var next = report.Build(state, previous, conditions, obj.GetGeneration(), Shard);
         await TryWriteAsync(key, current, next, cancellationToken);
     }
 

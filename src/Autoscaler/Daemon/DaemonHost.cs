@@ -91,6 +91,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         {
             RepeatInterval = options.RepeatInterval,
             Owns = Membership is { } membership ? key => membership.Owns($"{key.Namespace}/{key.Name}") : _ => true,
+            Shard = options.Shards ? options.Identity : null,
             MaxOverrideReplicas = options.MaxOverrideReplicas,
             RescaleSettle = options.RescaleSettle ?? options.Catalogue.RateWindow,
         };

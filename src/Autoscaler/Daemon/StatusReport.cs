@@ -23,7 +23,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
         _decisions[decision.Component] = (decision, acted);
     }
 
-    public AutoscalerStatus Build(ClusterState state, AutoscalerStatus? previous, IReadOnlyList<Condition> conditions, long? generation)
+    public AutoscalerStatus Build(ClusterState state, AutoscalerStatus? previous, IReadOnlyList<Condition> conditions, long? generation, string? shard = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         var paused = overrides.Engine.Pause is { } pause && (pause.Until is not { } until || until > now);
@@ -107,6 +107,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
             Compactor = Summary(ComponentKind.Compactor, paused || rw.OperatorPaused),
             LastScaleTime = lastScale,
             LastReason = state.History.Count > 0 ? state.History[^1].Reason : previous?.LastReason,
+            Shard = shard,
             Components = componentStatus,
             Conditions = list,
             History = [.. state.History],

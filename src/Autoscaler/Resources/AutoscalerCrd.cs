@@ -12,28 +12,34 @@ internal static class AutoscalerCrd
     public const string ChartPath = "charts/risingwave-autoscaler/crds/rwautoscaler.dev_risingwaveautoscalers.yaml";
 
     /// <summary>What <c>kubectl get rwa</c> prints: what it sizes, its mode, replicas at a glance, health and the last reason.</summary>
-    public static IReadOnlyList<(string Name, string Type, string JsonPath, string Description)> PrinterColumns { get; } =
+    public static IReadOnlyList<(string Name, string Type, string JsonPath, string Description, int Priority)> PrinterColumns { get; } =
     [
-        ("Target", "string", ".spec.targetRef.name", "The RisingWave it sizes"),
-        ("Mode", "string", ".spec.mode", "active or dryRun"),
-        ("Compute", "string", ".status.compute", "Compute replicas, and where they are going"),
-        ("Compactor", "string", ".status.compactor", "Compactor replicas, and where they are going"),
-        ("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "The spec is valid and the target found"),
-        ("Metrics", "string", ".status.conditions[?(@.type==\"MetricsAvailable\")].status", "The signals the policies need can be read"),
-        ("Last Scale", "date", ".status.lastScaleTime", "When replicas last changed"),
-        ("Reason", "string", ".status.lastReason", "Why"),
-        ("Age", "date", ".metadata.creationTimestamp", ""),
+        ("Target", "string", ".spec.targetRef.name", "The RisingWave it sizes", 0),
+        ("Mode", "string", ".spec.mode", "active or dryRun", 0),
+        ("Compute", "string", ".status.compute", "Compute replicas, and where they are going", 0),
+        ("Compactor", "string", ".status.compactor", "Compactor replicas, and where they are going", 0),
+        ("Ready", "string", ".status.conditions[?(@.type==\"Ready\")].status", "The spec is valid and the target found", 0),
+        ("Metrics", "string", ".status.conditions[?(@.type==\"MetricsAvailable\")].status", "The signals the policies need can be read", 0),
+        ("Last Scale", "date", ".status.lastScaleTime", "When replicas last changed", 0),
+        ("Reason", "string", ".status.lastReason", "Why", 0),
+        ("Age", "date", ".metadata.creationTimestamp", "", 0),
+        ("Shard", "string", ".status.shard", "The daemon replica that acts for it (with shards; shown by -o wide)", 1),
     ];
 
     public static JsonObject Build()
     {
         var columns = new JsonArray();
-        foreach (var (name, type, path, description) in PrinterColumns)
+        foreach (var (name, type, path, description, priority) in PrinterColumns)
         {
             var column = new JsonObject { ["name"] = name, ["type"] = type, ["jsonPath"] = path };
             if (description.Length > 0)
             {
                 column["description"] = description;
+            }
+
+            if (priority > 0)
+            {
+                column["priority"] = priority;
             }
 
             columns.Add(column);

@@ -215,6 +215,9 @@ internal sealed record AutoscalerStatus
     [Description("The one-line reason of the last decision that changed, or would change, replicas.")]
     public string? LastReason { get; init; }
 
+    [Description("With shards: the daemon replica that owns this autoscaler and acts for it.")]
+    public string? Shard { get; init; }
+
     [Description("Per component: replicas, the decision, the last change.")]
     public IReadOnlyList<ComponentStatus>? Components { get; init; }
 

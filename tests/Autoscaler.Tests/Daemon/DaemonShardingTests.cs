@@ -46,6 +46,8 @@ public sealed class DaemonShardingTests
         foreach (var name in names)
         {
             Assert.Single(daemon.Kube.Server.Requests, r => r.Method == "PATCH" && r.Path.EndsWith($"/risingwaves/{name}", StringComparison.Ordinal));
+            var owner = daemon.Host.Membership!.Owns($"streaming/{name}") ? daemon.Host.Membership : second.Membership!;
+            Assert.Equal(owner.Config.Identity, (string?)(await daemon.AutoscalerAsync(name))["status"]!["shard"]);
         }
     }
 }

@@ -45,8 +45,9 @@ public sealed class AutoscalerCrdTests
         Assert.Equal("v1alpha1", (string?)version["name"]);
         Assert.NotNull(version["subresources"]!["status"]);
         Assert.Equal(
-            ["Target", "Mode", "Compute", "Compactor", "Ready", "Metrics", "Last Scale", "Reason", "Age"],
+            ["Target", "Mode", "Compute", "Compactor", "Ready", "Metrics", "Last Scale", "Reason", "Age", "Shard"],
             version["additionalPrinterColumns"]!.AsArray().Select(c => (string?)c!["name"]));
+        Assert.Equal(1, (int?)version["additionalPrinterColumns"]![9]!["priority"]); // kubectl get rwa -o wide
         var schema = version["schema"]!["openAPIV3Schema"]!;
         Assert.Equal(["targetRef", "mode", "pollingInterval", "historyLimit", "prometheus", "staleAfter", "compute", "compactor"],
             schema["properties"]!["spec"]!["properties"]!.AsObject().Select(p => p.Key));
