@@ -22,6 +22,9 @@ internal static class RunCommand
         var prometheusFlags = new PrometheusFlags("--prometheus-url");
         var listen = new Option<string>("--listen") { Description = "Address of /healthz, /readyz, /metrics and the webhook", DefaultValueFactory = _ => "0.0.0.0:8080" };
         var webhookToken = new Option<FileInfo?>("--webhook-token-file") { Description = "File holding the Alertmanager webhook's bearer token (without one the webhook refuses every request)" };
+        var leaseDuration = new Option<string>("--lease-duration") { Description = "How long a leader or shard Lease holds without renewal", DefaultValueFactory = _ => "15s" };
+        var renewDeadline = new Option<string>("--renew-deadline") { Description = "How long a holder may fail to renew before it stops acting (below --lease-duration)", DefaultValueFactory = _ => "10s" };
+        var retryPeriod = new Option<string>("--retry-period") { Description = "How often a Lease is renewed or tried", DefaultValueFactory = _ => "2s" };
         var shards = new Option<bool>("--shards")
         {
             Description = "Share the autoscalers among the replicas (membership Leases named after --lease-name, rendezvous hashing) instead of one leader",
@@ -48,7 +51,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run the autoscaler daemon: watch RisingWaveAutoscalers, read signals from Prometheus, scale RisingWaves")
         {
-            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, allowedUrls, shards, settle, logLevel,
+            kubeconfig, context, ns, listen, webhookToken, leaderElect, leaseNamespace, leaseName, maxAge, retention, workers, maxOverride, allowedUrls, shards, leaseDuration, renewDeadline, retryPeriod, settle, logLevel,
         };
         prometheusFlags.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
@@ -66,6 +69,9 @@ internal static class RunCommand
                     : [],
                 LeaderElection = result.GetValue(leaderElect),
                 Shards = result.GetValue(shards),
+                LeaseDuration = InputFiles.Duration(result.GetValue(leaseDuration)!, "--lease-duration"),
+                RenewDeadline = InputFiles.Duration(result.GetValue(renewDeadline)!, "--renew-deadline"),
+                RetryPeriod = InputFiles.Duration(result.GetValue(retryPeriod)!, "--retry-period"),
                 LeaseNamespace = result.GetValue(leaseNamespace) ?? PodNamespace() ?? "default",
                 LeaseName = result.GetValue(leaseName)!,
                 Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? $"{pod}_{Guid.NewGuid():N}" : $"{Environment.MachineName}_{Guid.NewGuid():N}",
@@ -79,6 +85,11 @@ internal static class RunCommand
                 // Last: a bad flag is reported even where no cluster is reachable.
                 Kube = LoadKube(result.GetValue(kubeconfig), result.GetValue(context)),
             };
+
+            if (!(options.LeaseDuration > options.RenewDeadline && options.RenewDeadline > options.RetryPeriod * Kube.LeaderElection.LeaderElectionConfig.JitterFactor))
+            {
+                throw new CliError("--renew-deadline: expected below --lease-duration and above 1.2 x --retry-period (defaults 15s, 10s, 2s)");
+            }
 
             var level = result.GetValue(logLevel) switch
             {
