@@ -170,6 +170,8 @@ public sealed class DaemonLifecycleTests
             Assert.Equal(["NAME", "TARGET", "MODE", "COMPUTE", "COMPACTOR", "READY", "METRICS", "LAST", "SCALE", "REASON", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
             Assert.StartsWith("rw-autoscaler", lines[1], StringComparison.Ordinal);
             Assert.True(System.Text.RegularExpressions.Regex.IsMatch(lines[1], @"^rw-autoscaler\s+rw\s+active\s+4( \(\d running\))?\s+True\s+True\s+\d+s\s+compute 2 -> 4: utilization: cpuUtilization averages 0.9"), get.StandardOutput);
+            var wide = await ExternalTool.RunAsync(kubectl, ["get", "rwa", "-n", "streaming", "-o", "wide", "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(directory, "cache")]);
+            Assert.EndsWith("SHARD", wide.StandardOutput.Split('\n')[0].TrimEnd(), StringComparison.Ordinal); // priority 1: only with -o wide
         }
         finally
         {

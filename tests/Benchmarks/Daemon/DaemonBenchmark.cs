@@ -30,7 +30,7 @@ public class DaemonBenchmark
     private int _next;
     private (int Queries, TimeSpan Cpu, int Writes, int Fetches) _before;
 
-    [Params(100, 1000)]
+    [Params(100, 1000, 10_000)]
     public int Clusters { get; set; }
 
     [GlobalSetup]

@@ -40,4 +40,5 @@ public sealed record CustomResourceDefinition
 public sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath = null);
 
 /// <summary>An additionalPrinterColumn: Type is string, integer, number, boolean or date; JsonPath like ".spec.replicas".</summary>
-public sealed record PrinterColumn(string Name, string Type, string JsonPath);
+/// <summary>One additionalPrinterColumn; a priority above 0 is shown only by <c>kubectl get -o wide</c>.</summary>
+public sealed record PrinterColumn(string Name, string Type, string JsonPath, int Priority = 0);

@@ -42,7 +42,10 @@ internal static class CustomResourceDefinitions
         if (crd.PrinterColumns.Count > 0)
         {
             version["additionalPrinterColumns"] = new JsonArray(crd.PrinterColumns
-                .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["type"] = c.Type, ["jsonPath"] = c.JsonPath }).ToArray());
+                .Select(c => (JsonNode?)new JsonObject
+                {
+                    ["name"] = c.Name, ["type"] = c.Type, ["jsonPath"] = c.JsonPath, ["priority"] = c.Priority > 0 ? c.Priority : null,
+                }).ToArray());
         }
         var names = new JsonObject
         {
@@ -108,7 +111,7 @@ internal static class CustomResourceDefinitions
                 StatusSubresource = v["subresources"]?["status"] is not null,
                 Scale = scale,
                 PrinterColumns = (v["additionalPrinterColumns"] as JsonArray)?.OfType<JsonObject>()
-                    .Select(c => new PrinterColumn((string?)c["name"] ?? "", (string?)c["type"] ?? "string", (string?)c["jsonPath"] ?? "")).ToArray() ?? [],
+                    .Select(c => new PrinterColumn((string?)c["name"] ?? "", (string?)c["type"] ?? "string", (string?)c["jsonPath"] ?? "", (int?)c["priority"] ?? 0)).ToArray() ?? [],
             });
         }
         return result;

@@ -45,7 +45,7 @@ internal sealed class ResourceRegistry
         }
         var columns = new List<TableColumn> { BuiltinResources.Name };
         columns.AddRange(crd.PrinterColumns.Select(c => new TableColumn(
-            c.Name, c.Type == "date" ? "string" : c.Type, (o, now) => Tables.CellAt(o, c, now))));
+            c.Name, c.Type == "date" ? "string" : c.Type, (o, now) => Tables.CellAt(o, c, now), Priority: c.Priority)));
         if (!crd.PrinterColumns.Any(c => string.Equals(c.Name, "Age", StringComparison.OrdinalIgnoreCase)))
         {
             columns.Add(BuiltinResources.Age);
