@@ -102,13 +102,9 @@ internal sealed class AutoscalerReconciler(
 
     private async Task<ReconcileOutcome> ReconcileCoreAsync(ClusterRef key, CancellationToken cancellationToken)
     {
-        if (!Owns(key))
-        {
-            // Another shard's: nothing to do here until the membership changes (which enqueues every key again).
-            return new ReconcileOutcome(null);
-        }
-
-        var obj = autoscalers.Get(key);
+        // Gone, or another shard's: drop what this replica held for it (its owner keeps the history in the status,
+        // from which a session is seeded again if it comes back), and do nothing until it changes or moves here.
+        var obj = Owns(key) ? autoscalers.Get(key) : null;
         if (obj is null)
         {
             if (_states.TryRemove(key, out var gone) && gone.Config is { } old)

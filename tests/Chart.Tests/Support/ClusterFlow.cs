@@ -196,6 +196,15 @@ internal sealed class ClusterFlow
                 }
             }
 
+            // A watch is recorded when it ends, and the processes' closed connections reach the fake a moment after they
+            // exit: wait until no more requests are recorded (250 ms apart) before reading them.
+            var settled = -1;
+            for (var i = 0; i < 40 && server.Requests.Count != settled; i++)
+            {
+                settled = server.Requests.Count;
+                await Task.Delay(250);
+            }
+
             var requests = server.Requests;
             return new ClusterFlow
             {
