@@ -18,9 +18,8 @@ public sealed class ShardingProcessTests(ITestOutputHelper output)
 {
     private const string Namespace = "tenants";
     private const int Clusters = 300;
-    private static readonly ResourceType Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
-    private static readonly ResourceType RisingWaves = new("risingwave.risingwavelabs.com", "v1alpha1", "risingwaves", "RisingWave");
-    private static readonly ResourceType Autoscalers = new("rwautoscaler.dev", "v1alpha1", "risingwaveautoscalers", "RisingWaveAutoscaler");
+    private static readonly ResourceType RisingWaves = ClusterFlow.RisingWaves;
+    private static readonly ResourceType Autoscalers = ClusterFlow.Autoscalers;
 
     [Fact]
     public async Task Three_replicas_share_300_clusters_hand_over_after_a_kill_and_rebalance_after_a_restart()
@@ -28,10 +27,7 @@ public sealed class ShardingProcessTests(ITestOutputHelper output)
         await using var server = await FakeApiServer.StartAsync();
         server.CreateNamespace(Namespace);
         using var client = server.CreateClient(new KubeClientOptions { UserAgent = "sharding-test" });
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.ChartDirectory, "crds"), "*.yaml"))
-        {
-            await client.Resource(Crds).CreateAsync((JsonObject)YamlText.Parse(await File.ReadAllTextAsync(file), file).Single());
-        }
+        await ClusterFlow.InstallCrdsAsync(client);
 
         var names = Enumerable.Range(0, Clusters).Select(i => $"rw-{i:D3}").ToList();
         foreach (var name in names)

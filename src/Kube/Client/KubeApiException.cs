@@ -65,9 +65,13 @@ public sealed class KubeApiException : Exception
         }
         catch (KubernetesException e)
         {
-            throw new KubeApiException(e.Status ?? new V1Status { Status = "Failure", Message = e.Message }, null, e);
+            throw From(e);
         }
     }
+
+    /// <summary>A watch ERROR event (the library's KubernetesException), with the server's Status.</summary>
+    internal static KubeApiException From(KubernetesException e) =>
+        new(e.Status ?? new V1Status { Status = "Failure", Message = e.Message }, null, e);
 
     internal static KubeApiException From(HttpOperationException e)
     {

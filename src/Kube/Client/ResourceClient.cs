@@ -222,7 +222,7 @@ public sealed class ResourceClient<T>
                 switch (failure)
                 {
                     case KubernetesException k:
-                        throw new KubeApiException(k.Status ?? new V1Status { Status = "Failure", Message = k.Message }, null, k);
+                        throw KubeApiException.From(k);
                     case { } other:
                         throw new JsonException($"unreadable watch event: {other.Message}", other);
                 }

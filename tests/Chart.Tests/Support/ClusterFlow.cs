@@ -18,11 +18,11 @@ internal sealed class ClusterFlow
 {
     public const string ReleaseNamespace = "rwautoscaler";
     public const string Namespace = "streaming";
-    private static readonly ResourceType Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
-    private static readonly ResourceType RisingWaves = new("risingwave.risingwavelabs.com", "v1alpha1", "risingwaves", "RisingWave");
-    private static readonly ResourceType ScaleViews = new("risingwave.risingwavelabs.com", "v1alpha1", "risingwavescaleviews", "RisingWaveScaleView");
-    private static readonly ResourceType Autoscalers = new("rwautoscaler.dev", "v1alpha1", "risingwaveautoscalers", "RisingWaveAutoscaler");
-    private static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret");
+    internal static readonly ResourceType Crds = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", Namespaced: false);
+    internal static readonly ResourceType RisingWaves = new("risingwave.risingwavelabs.com", "v1alpha1", "risingwaves", "RisingWave");
+    internal static readonly ResourceType ScaleViews = new("risingwave.risingwavelabs.com", "v1alpha1", "risingwavescaleviews", "RisingWaveScaleView");
+    internal static readonly ResourceType Autoscalers = new("rwautoscaler.dev", "v1alpha1", "risingwaveautoscalers", "RisingWaveAutoscaler");
+    internal static readonly ResourceType Secrets = new("", "v1", "secrets", "Secret");
 
     public required IReadOnlyList<ApiCall> DaemonCalls { get; init; }
 
@@ -42,6 +42,15 @@ internal sealed class ClusterFlow
     /// <summary>The flow runs once per test run (it takes seconds); tests share its recording (or its failure).</summary>
     public static Task<ClusterFlow> RecordedAsync() => Recorded.Value;
 
+    /// <summary>Creates the chart's CRDs in the fake, as the chart's crds/ folder does on install.</summary>
+    internal static async Task InstallCrdsAsync(KubernetesClient client)
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(Repository.ChartDirectory, "crds"), "*.yaml"))
+        {
+            await client.Resource(Crds).CreateAsync((JsonObject)YamlText.Parse(await File.ReadAllTextAsync(file), file).Single());
+        }
+    }
+
     private static async Task<ClusterFlow> RunAsync()
     {
         await using var server = await FakeApiServer.StartAsync(new FakeApiServerOptions { WorkloadControllers = true, GarbageCollection = true });
@@ -49,10 +58,7 @@ internal sealed class ClusterFlow
         server.CreateNamespace(Namespace);
         // Its own User-Agent, so that the test's requests are not mistaken for the daemon's (both use the Kube client).
         using var client = server.CreateClient(new KubeClientOptions { UserAgent = "chart-tests" });
-        foreach (var file in Directory.GetFiles(Path.Combine(Repository.ChartDirectory, "crds"), "*.yaml"))
-        {
-            await client.Resource(Crds).CreateAsync((JsonObject)YamlText.Parse(await File.ReadAllTextAsync(file), file).Single());
-        }
+        await InstallCrdsAsync(client);
 
         // The upstream operator's ScaleView, which neither of our processes defines (risingwave.md section 1.2).
         server.RegisterCustomResource(new CustomResourceDefinition
