@@ -17,15 +17,36 @@ public sealed class DefaultsTests
     private static List<string> Args(JsonObject deployment) => Containers(deployment).Single()["args"]!.AsArray().Select(a => (string)a!).ToList();
 
     [Fact]
-    public void The_daemon_runs_two_replicas_under_leader_election()
+    public void The_daemon_runs_two_replicas_that_share_the_autoscalers_on_membership_leases()
     {
         var daemon = Deployment(Defaults, "rwa-autoscaler");
         Assert.Equal(2L, (long)daemon["spec"]!["replicas"]!);
         var args = Args(daemon);
         Assert.Equal("run", args[0]);
         Assert.Contains("--leader-elect=true", args);
+        Assert.Contains("--shards", args);
         Assert.Contains("--lease-namespace=rwautoscaler", args);
-        Assert.Contains(Defaults, o => o.Kind == "Role" && o.Name == "rwa-autoscaler-leader-election");
+        Assert.Equal("status.podIP", (string?)Containers(daemon).Single()["env"]!.AsArray().Single(e => (string?)e!["name"] == "POD_IP")!["valueFrom"]!["fieldRef"]!["fieldPath"]);
+        var role = Defaults.Single(o => o.Kind == "Role" && o.Name == "rwa-autoscaler-leader-election").Object;
+        Assert.Contains(role["rules"]!.AsArray(), r => r!["resources"]![0]!.ToString() == "leases" && r["resourceNames"] is null
+            && r["verbs"]!.AsArray().Select(v => (string?)v).Order().SequenceEqual(["delete", "get", "list", "patch"]));
+    }
+
+    [Theory]
+    [InlineData("autoscaler: {replicas: 1}", false)]
+    [InlineData("autoscaler: {replicas: 3}", true)]
+    [InlineData("autoscaler: {replicas: 3, shards: false}", false)]
+    [InlineData("autoscaler: {replicas: 1, shards: true}", true)]
+    public void Shards_follow_the_replica_count_unless_set(string values, bool sharded)
+    {
+        var objects = Charts.Chart.Render(values);
+        Assert.Equal(sharded, Args(Deployment(objects, "rwa-autoscaler")).Contains("--shards"));
+        var role = objects.Single(o => o.Kind == "Role" && o.Name == "rwa-autoscaler-leader-election").Object;
+        Assert.Equal(sharded, role["rules"]!.AsArray().Any(r => r!["verbs"]!.AsArray().Any(v => (string?)v == "list")));
+
+        // One leader renews only its named Lease (RbacTests check the sharded rules against a recording of the calls).
+        Assert.Equal(!sharded, role["rules"]!.AsArray().Any(r => r!["resourceNames"]?[0]?.ToString() == "rwautoscaler"
+            && r["verbs"]!.AsArray().Select(v => (string?)v).SequenceEqual(["get", "update"])));
     }
 
     [Fact]

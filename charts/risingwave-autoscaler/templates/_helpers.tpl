@@ -70,3 +70,10 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{/* Non-empty when the replicas share the autoscalers: shards true, or auto with more than one replica. */}}
+{{- define "rwa.autoscaler.shards" -}}
+{{- if kindIs "string" .Values.autoscaler.shards -}}
+{{- if gt (int .Values.autoscaler.replicas) 1 }}true{{ end -}}
+{{- else if .Values.autoscaler.shards }}true{{ end -}}
+{{- end -}}

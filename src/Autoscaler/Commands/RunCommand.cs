@@ -74,6 +74,7 @@ internal static class RunCommand
                 RetryPeriod = InputFiles.Duration(result.GetValue(retryPeriod)!, "--retry-period"),
                 LeaseNamespace = result.GetValue(leaseNamespace) ?? PodNamespace() ?? "default",
                 LeaseName = result.GetValue(leaseName)!,
+                AdvertiseHost = PodIp(),
                 Identity = Environment.GetEnvironmentVariable("POD_NAME") is { Length: > 0 } pod ? $"{pod}_{Guid.NewGuid():N}" : $"{Environment.MachineName}_{Guid.NewGuid():N}",
                 MetricsMaxAge = InputFiles.Duration(result.GetValue(maxAge)!, "--metrics-max-age"),
                 MetricsRetention = InputFiles.Duration(result.GetValue(retention)!, "--metrics-retention"),
@@ -156,6 +157,10 @@ internal static class RunCommand
             ? uri
             : throw new CliError($"--prometheus-allowed-url: expected an http or https URL such as http://prometheus:9090, got '{text}'"))];
     }
+
+    // The chart sets POD_IP from status.podIP: the other shards forward alerts to it.
+    private static string? PodIp() =>
+        Environment.GetEnvironmentVariable("POD_IP") is { Length: > 0 } ip && IPAddress.TryParse(ip, out _) ? ip : null;
 
     private static string? PodNamespace()
     {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -41,6 +42,7 @@ internal sealed class DaemonHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly List<Task> _loops = [];
+    private readonly HttpClient _forwarding = new() { Timeout = TimeSpan.FromSeconds(5) };
     private volatile bool _leading;
     private volatile bool _failed;
 
@@ -96,9 +98,10 @@ internal sealed class DaemonHost : IAsyncDisposable
             RescaleSettle = options.RescaleSettle ?? options.Catalogue.RateWindow,
         };
         Scheduler = new Scheduler(Queue, Reconciler, Hub, Metrics, _log, options.Workers);
-        Webhook = new AlertmanagerWebhook(options.WebhookToken, options.Catalogue, () => _leading, Router.OnAlert, time, Metrics)
+        Webhook = new AlertmanagerWebhook(options.WebhookToken, options.Catalogue, () => _leading, Router.AutoscalersOf, Router.OnAlert, time, Metrics)
         {
             MaxBody = options.WebhookMaxBody,
+            Forwarder = Membership is { } member ? new AlertForwarder(member, options.WebhookToken, _forwarding) : null,
         };
         _http = BuildHttp(options);
     }
@@ -138,6 +141,18 @@ internal sealed class DaemonHost : IAsyncDisposable
         await host._http.StartAsync(cancellationToken);
         var address = host._http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.Address = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        if (host.Membership is { } membership)
+        {
+            // The others forward alerts here: the pod's IP in a cluster; a wildcard listener has no address to give.
+            var wildcard = options.Listen.Address.Equals(IPAddress.Any) || options.Listen.Address.Equals(IPAddress.IPv6Any);
+            membership.Address = options.AdvertiseHost is { } advertised ? new UriBuilder(host.Address) { Host = advertised }.Uri
+                : wildcard ? null : host.Address;
+            if (membership.Address is null)
+            {
+                host._log.LogWarning("--shards without POD_IP: the other replicas cannot forward alerts to this one (the chart sets POD_IP from status.podIP)");
+            }
+        }
+
         host.Completion = host.RunAsync(host._stop.Token);
         return host;
     }
@@ -297,6 +312,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         Scheduler.Dispose();
         _prometheus?.Dispose();
         _client.Dispose();
+        _forwarding.Dispose();
         _stop.Dispose();
     }
 }

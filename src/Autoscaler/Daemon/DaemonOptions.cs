@@ -34,6 +34,12 @@ internal sealed record DaemonOptions
     /// </summary>
     public bool Shards { get; init; }
 
+    /// <summary>
+    /// With shards, the host (the pod's IP) at which the other replicas reach this one's webhook, written on its
+    /// membership Lease; null advertises the listening address.
+    /// </summary>
+    public string? AdvertiseHost { get; init; }
+
     public string LeaseNamespace { get; init; } = "default";
 
     public string LeaseName { get; init; } = "rwautoscaler";

@@ -53,17 +53,11 @@ internal sealed class EventRouter(WorkQueue queue, TargetIndex index)
         }
     }
 
-    /// <summary>An alert named this cluster: evaluate every autoscaler of it now; returns them.</summary>
-    public IReadOnlyList<ClusterRef> OnAlert(ClusterRef risingWave, DateTimeOffset receivedAt)
-    {
-        var autoscalers = index.AutoscalersOf(risingWave);
-        foreach (var autoscaler in autoscalers)
-        {
-            queue.Add(autoscaler, Trigger.Alert, alertAt: receivedAt);
-        }
+    /// <summary>The autoscalers that size this RisingWave.</summary>
+    public IReadOnlyList<ClusterRef> AutoscalersOf(ClusterRef risingWave) => index.AutoscalersOf(risingWave);
 
-        return autoscalers;
-    }
+    /// <summary>An alert named this autoscaler's cluster: evaluate it now.</summary>
+    public void OnAlert(ClusterRef autoscaler, DateTimeOffset receivedAt) => queue.Add(autoscaler, Trigger.Alert, alertAt: receivedAt);
 
     internal static Trigger Classify(JsonObject before, JsonObject after)
     {

@@ -30,7 +30,7 @@ internal sealed class DaemonMetrics
         QuerySeconds = factory.CreateHistogram("rwautoscaler_prometheus_query_duration_seconds", "PromQL query latency.", new HistogramConfiguration { Buckets = SecondsBuckets });
         QueueDepth = factory.CreateGauge("rwautoscaler_queue_depth", "Clusters due for evaluation and waiting for a worker.");
         QueueScheduled = factory.CreateGauge("rwautoscaler_queue_scheduled", "Clusters waiting for their next tick or retry.");
-        Alerts = factory.CreateCounter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, unknown_cluster, resolved, unlabelled.", "result");
+        Alerts = factory.CreateCounter("rwautoscaler_webhook_alerts_total", "Alerts received at the webhook, by result: evaluated, forwarded (to the shard that owns the autoscaler), not_owned, unknown_cluster, resolved, unlabelled.", "result");
         WebhookRequests = factory.CreateCounter("rwautoscaler_webhook_requests_total", "Webhook requests by HTTP status code.", "code");
         Events = factory.CreateCounter("rwautoscaler_events_total", "Kubernetes events published, by reason.", "reason");
         Leader = factory.CreateGauge("rwautoscaler_leader", "1 while this replica holds the lease and acts.");

@@ -13,11 +13,12 @@ namespace RwAutoscaler.Autoscaler.Webhook;
 /// JSON body of at most <see cref="MaxBody"/> bytes. Each firing alert whose labels name a cluster (the catalogue's
 /// namespace and cluster labels, e.g. <c>namespace</c> and <c>risingwave_name</c>) has that cluster evaluated at once.
 /// A bad request gets a 4xx that says what is wrong (Alertmanager does not retry those); a standby replica answers 503
-/// so that Alertmanager retries until the leader gets it.
+/// so that Alertmanager retries until the leader gets it. With shards, an alert for another member's autoscaler is
+/// passed on to it (<see cref="Forwarder"/>); when that fails the answer is 503, and Alertmanager sends it again.
 /// </summary>
 internal sealed class AlertmanagerWebhook(
-    byte[] token, CatalogueOptions labels, Func<bool> isLeader, Func<ClusterRef, DateTimeOffset, IReadOnlyList<ClusterRef>> evaluate,
-    TimeProvider time, DaemonMetrics metrics)
+    byte[] token, CatalogueOptions labels, Func<bool> isLeader, Func<ClusterRef, IReadOnlyList<ClusterRef>> autoscalersOf,
+    Action<ClusterRef, DateTimeOffset> evaluate, TimeProvider time, DaemonMetrics metrics)
 {
     public const string Path = "/webhook/alertmanager";
 
@@ -25,6 +26,9 @@ internal sealed class AlertmanagerWebhook(
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public int MaxBody { get; init; } = 1 << 20;
+
+    /// <summary>With shards: where each autoscaler is evaluated, and how alerts reach its owner.</summary>
+    public AlertForwarder? Forwarder { get; init; }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -96,11 +100,13 @@ internal sealed class AlertmanagerWebhook(
 
         using (document)
         {
-            return Process(document.RootElement, receivedAt);
+            var forwardedBy = request.Headers[AlertForwarder.Header].ToString();
+            return await ProcessAsync(document.RootElement, receivedAt, forwardedBy.Length > 0 ? forwardedBy : null, context.Response, context.RequestAborted);
         }
     }
 
-    private (int Code, string Body) Process(JsonElement root, DateTimeOffset receivedAt)
+    private async Task<(int Code, string Body)> ProcessAsync(
+        JsonElement root, DateTimeOffset receivedAt, string? forwardedBy, HttpResponse response, CancellationToken cancellationToken)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -146,6 +152,7 @@ internal sealed class AlertmanagerWebhook(
         }
 
         var evaluating = new SortedSet<string>(StringComparer.Ordinal);
+        var forwarding = new SortedDictionary<string, (Uri Address, List<string> Alerts, SortedSet<string> Autoscalers)>(StringComparer.Ordinal);
         var ignored = new List<object>();
         index = 0;
         foreach (var alert in alerts.EnumerateArray())
@@ -169,7 +176,7 @@ internal sealed class AlertmanagerWebhook(
                 continue;
             }
 
-            var autoscalers = evaluate(new ClusterRef(ns, cluster), receivedAt);
+            var autoscalers = autoscalersOf(new ClusterRef(ns, cluster));
             if (autoscalers.Count == 0)
             {
                 metrics.Alerts.WithLabels("unknown_cluster").Inc();
@@ -177,11 +184,69 @@ internal sealed class AlertmanagerWebhook(
                 continue;
             }
 
-            metrics.Alerts.WithLabels("evaluated").Inc();
-            evaluating.UnionWith(autoscalers.Select(x => x.ToString()));
+            foreach (var autoscaler in autoscalers)
+            {
+                var placement = Forwarder?.Place(autoscaler) ?? AlertPlacement.Local;
+                if (placement.Here)
+                {
+                    evaluate(autoscaler, receivedAt);
+                    metrics.Alerts.WithLabels("evaluated").Inc();
+                    evaluating.Add(autoscaler.ToString());
+                }
+                else if (placement.Owner is null || placement.Address is null || forwardedBy is not null)
+                {
+                    // Nobody to pass it to: the owner's next poll evaluates it (a forwarded alert is never passed on again).
+                    metrics.Alerts.WithLabels("not_owned").Inc();
+                    ignored.Add(new
+                    {
+                        alert = i,
+                        alertname = name,
+                        reason = placement.Owner is null ? $"no live shard owns {autoscaler} yet"
+                            : forwardedBy is not null ? $"{autoscaler} is owned by {placement.Owner}, not here (forwarded by {forwardedBy})"
+                            : $"{autoscaler} is owned by {placement.Owner}, whose membership Lease has no address",
+                    });
+                }
+                else
+                {
+                    if (!forwarding.TryGetValue(placement.Owner, out var batch))
+                    {
+                        forwarding[placement.Owner] = batch = (placement.Address, [], new SortedSet<string>(StringComparer.Ordinal));
+                    }
+
+                    if (batch.Alerts.Count == 0 || batch.Alerts[^1] != alert.GetRawText())
+                    {
+                        batch.Alerts.Add(alert.GetRawText());
+                    }
+
+                    batch.Autoscalers.Add(autoscaler.ToString());
+                }
+            }
         }
 
-        return (200, JsonSerializer.Serialize(new { evaluating, ignored }, Json));
+        var failures = new List<string>();
+        foreach (var (owner, batch) in forwarding)
+        {
+            if (await Forwarder!.ForwardAsync(batch.Address, batch.Alerts, cancellationToken) is { } failure)
+            {
+                failures.Add($"{owner}: {failure}");
+            }
+            else
+            {
+                metrics.Alerts.WithLabels("forwarded").Inc(batch.Autoscalers.Count);
+            }
+        }
+
+        if (failures.Count > 0)
+        {
+            // Those evaluated here are queued already; evaluating them again when Alertmanager retries is harmless.
+            response.Headers.RetryAfter = "5";
+            return (503, Error($"could not pass alerts on to their shard owner ({string.Join("; ", failures)}); Alertmanager retries"));
+        }
+
+        var forwarded = forwarding.ToDictionary(f => f.Key, f => f.Value.Autoscalers);
+        return (200, forwarding.Count == 0
+            ? JsonSerializer.Serialize(new { evaluating, ignored }, Json)
+            : JsonSerializer.Serialize(new { evaluating, forwarded, ignored }, Json));
     }
 
     private bool Authorized(HttpRequest request)

@@ -46,10 +46,14 @@ public sealed partial class ShardMembership
 {
     public const string GroupLabel = "rwautoscaler.dev/shard-group";
 
+    /// <summary>The Lease annotation where a member says how the others reach it (its HTTP endpoints, for forwarded alerts).</summary>
+    public const string AddressAnnotation = "rwautoscaler.dev/address";
+
     private readonly ResourceClient<JsonObject> leases;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly Dictionary<string, (string Renewed, DateTimeOffset Seen)> observed = new(StringComparer.Ordinal);
+    private volatile Dictionary<string, Uri> addresses = new(StringComparer.Ordinal);
     private volatile ShardRing ring = new([]);
     private DateTimeOffset? joined;
     private DateTimeOffset renewed = DateTimeOffset.MinValue;
@@ -95,6 +99,18 @@ public sealed partial class ShardMembership
 
     /// <summary>Whether this replica acts on the object <paramref name="key"/> (namespace/name) now.</summary>
     public bool Owns(string key) => Acting && ring.OwnerOf(key) == Config.Identity;
+
+    /// <summary>The live member that owns <paramref name="key"/>, as last listed; null while no member is live.</summary>
+    public string? OwnerOf(string key) => ring.OwnerOf(key);
+
+    /// <summary>
+    /// Where this replica can be reached, written to its Lease (<see cref="AddressAnnotation"/>); set before
+    /// <see cref="RunAsync"/>, as the listening port may be known only once the server started.
+    /// </summary>
+    public Uri? Address { get; set; }
+
+    /// <summary>The address a member wrote on its Lease, as last listed; null when it wrote none.</summary>
+    public Uri? AddressOf(string identity) => addresses.GetValueOrDefault(identity);
 
     /// <summary>
     /// Renews and lists every retry period until cancelled (then deletes its Lease, so that the others take over at
@@ -147,7 +163,12 @@ public sealed partial class ShardMembership
                 {
                     ["apiVersion"] = "coordination.k8s.io/v1",
                     ["kind"] = "Lease",
-                    ["metadata"] = new JsonObject { ["name"] = LeaseName, ["labels"] = new JsonObject { [GroupLabel] = Config.Group } },
+                    ["metadata"] = new JsonObject
+                    {
+                        ["name"] = LeaseName,
+                        ["labels"] = new JsonObject { [GroupLabel] = Config.Group },
+                        ["annotations"] = Address is null ? new JsonObject() : Annotations(),
+                    },
                     ["spec"] = new JsonObject
                     {
                         ["holderIdentity"] = Config.Identity,
@@ -161,6 +182,7 @@ public sealed partial class ShardMembership
 
             await leases.PatchAsync(Config.Namespace, LeaseName, KubePatch.Merge(new JsonObject
             {
+                ["metadata"] = new JsonObject { ["annotations"] = Annotations() },
                 ["spec"] = new JsonObject { ["holderIdentity"] = Config.Identity, ["renewTime"] = stamp },
             }), bounded.Token);
             return true;
@@ -173,6 +195,9 @@ public sealed partial class ShardMembership
         }
     }
 
+    // A merge patch: an address that is gone is removed from the Lease, not left behind.
+    private JsonObject Annotations() => new() { [AddressAnnotation] = Address?.ToString() };
+
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
@@ -182,6 +207,7 @@ public sealed partial class ShardMembership
             var now = time.GetUtcNow();
             listed = started;
             var present = new HashSet<string>(StringComparer.Ordinal);
+            var reachable = new Dictionary<string, Uri>(StringComparer.Ordinal);
             foreach (var lease in list.Items)
             {
                 if (lease["spec"]?["holderIdentity"] is not JsonValue h || !h.TryGetValue<string>(out var holder) || holder.Length == 0)
@@ -190,6 +216,12 @@ public sealed partial class ShardMembership
                 }
 
                 present.Add(holder);
+                if (lease["metadata"]?["annotations"]?[AddressAnnotation] is JsonValue a && a.TryGetValue<string>(out var text)
+                    && Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    reachable[holder] = uri;
+                }
+
                 var renewTime = lease["spec"]?["renewTime"]?.ToString() ?? "";
                 if (!observed.TryGetValue(holder, out var seen) || seen.Renewed != renewTime)
                 {
@@ -201,6 +233,8 @@ public sealed partial class ShardMembership
             {
                 observed.Remove(gone);
             }
+
+            addresses = reachable;
         }
         catch (Exception e) when (e is KubeApiException or HttpRequestException or TimeoutException or IOException)
         {

@@ -1,4 +1,9 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Daemon;
+using RwAutoscaler.Autoscaler.Webhook;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using RwAutoscaler.Policies.Model;
@@ -49,5 +54,73 @@ public sealed class DaemonShardingTests
             var owner = daemon.Host.Membership!.Owns($"streaming/{name}") ? daemon.Host.Membership : second.Membership!;
             Assert.Equal(owner.Config.Identity, (string?)(await daemon.AutoscalerAsync(name))["status"]!["shard"]);
         }
+    }
+
+    [Fact]
+    public async Task An_alert_that_reaches_the_wrong_shard_is_forwarded_to_the_owner_and_scales_the_cluster_at_once()
+    {
+        await using var daemon = await DaemonFixture.StartAsync(Shard);
+        await using var second = await daemon.StartReplicaAsync(Shard);
+        var names = Enumerable.Range(0, 8).Select(i => $"rw-{i}").ToList();
+        foreach (var name in names)
+        {
+            await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", name, compute: 2));
+            daemon.Prometheus!.Set(new ClusterRef("streaming", name), Signal.CpuUtilization, 0.5, ComponentKind.Compute);
+            await daemon.ApplyAsync(AutoscalerYaml().Replace("name: rw-autoscaler", $"name: {name}", StringComparison.Ordinal)
+                .Replace("targetRef: {name: rw}", $"targetRef: {{name: {name}}}", StringComparison.Ordinal)
+                .Replace("pollingInterval: 1s", "pollingInterval: 1h", StringComparison.Ordinal));
+        }
+
+        foreach (var name in names)
+        {
+            await DaemonFixture.EventuallyAsync(async () => (string?)(await daemon.AutoscalerAsync(name))["status"]?["shard"] is not null, $"{name} evaluated", seconds: 20);
+        }
+
+        // Every cluster runs hot, but the next poll is an hour away: only the alerts can scale them now.
+        foreach (var name in names)
+        {
+            daemon.Prometheus!.Set(new ClusterRef("streaming", name), Signal.CpuUtilization, 0.9, ComponentKind.Compute);
+        }
+
+        var alerts = string.Join(',', names.Select(n => $$$"""{"status":"firing","labels":{"alertname":"BarrierLatencyHigh","namespace":"streaming","risingwave_name":"{{{n}}}"}}"""));
+        using var response = await PostAsync(daemon.Host.Address, $$"""{"version":"4","status":"firing","alerts":[{{alerts}}]}""");
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var here = names.Where(n => daemon.Host.Membership!.Owns($"streaming/{n}")).Select(n => $"streaming/{n}").ToList();
+        var there = names.Select(n => $"streaming/{n}").Except(here).ToList();
+        Assert.NotEmpty(here);
+        Assert.NotEmpty(there);
+        Assert.Equal(here, answer["evaluating"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal(there, answer["forwarded"]![second.Membership!.Config.Identity]!.AsArray().Select(n => (string?)n));
+        foreach (var name in names)
+        {
+            await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync(name) == 4, $"{name} scaled by the alert", seconds: 10);
+        }
+
+        Assert.Equal(there.Count, second.Metrics.Alerts.WithLabels("evaluated").Value);
+        Assert.Equal(there.Count, daemon.Host.Metrics.Alerts.WithLabels("forwarded").Value);
+
+        // A forwarded alert that lands where the cluster is not owned (ownership moved in between) is not passed on again.
+        using var stray = await PostAsync(second.Address, $$$"""{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"namespace":"streaming","risingwave_name":"{{{here[0]["streaming/".Length..]}}}"}}]}""", forwardedBy: "someone");
+        var strayAnswer = JsonNode.Parse(await stray.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, stray.StatusCode);
+        Assert.Empty(strayAnswer["evaluating"]!.AsArray());
+        Assert.Contains("not here (forwarded by someone)", (string?)strayAnswer["ignored"]![0]!["reason"], StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(Uri daemon, string body, string? forwardedBy = null)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(daemon, AlertmanagerWebhook.Path.TrimStart('/')))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", DaemonFixture.Token);
+        if (forwardedBy is not null)
+        {
+            request.Headers.Add(AlertForwarder.Header, forwardedBy);
+        }
+
+        return await http.SendAsync(request);
     }
 }

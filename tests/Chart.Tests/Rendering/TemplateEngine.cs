@@ -230,6 +230,30 @@ internal sealed class TemplateEngine(IReadOnlyDictionary<string, IReadOnlyList<T
             case "ne":
                 Arity(2);
                 return !Equal(args[0], args[1], Where());
+            case "gt":
+                Arity(2);
+                return (args[0], args[1]) is (long x, long y) ? x > y : throw new TemplateException($"{Where()}: gt compares two integers (use int), got {TypeName(args[0])} and {TypeName(args[1])}");
+            case "int":
+                // Sprig's int: helm reads YAML numbers as float64, which gt will not compare with an integer literal.
+                Arity(1);
+                return args[0] switch
+                {
+                    long integer => integer,
+                    double d => (long)d,
+                    string t when long.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+                    _ => 0L,
+                };
+            case "kindIs":
+                Arity(2);
+                return (args[0] as string) switch
+                {
+                    "string" => args[1] is string,
+                    "bool" => args[1] is bool,
+                    "map" => args[1] is JsonObject,
+                    "slice" => args[1] is JsonArray,
+                    "invalid" => args[1] is null,
+                    var kind => throw new TemplateException($"{Where()}: kindIs \"{kind}\" is outside the allowed subset"),
+                };
             case "trunc":
                 Arity(2);
                 var length = args[0] is long l ? (int)l : throw new TemplateException($"{Where()}: the length must be an integer literal");

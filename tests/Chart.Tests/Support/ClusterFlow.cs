@@ -7,7 +7,7 @@ using RwAutoscaler.TestKit.FakeKube;
 namespace RwAutoscaler.Chart.Tests.Support;
 
 /// <summary>
-/// The real <c>rw-operator</c> and two replicas of <c>autoscaler run</c> (leader election on, as the chart runs them)
+/// The real <c>rw-operator</c> and two replicas of <c>autoscaler run</c> (sharded, as the chart runs them)
 /// against the fake API server, driven through every path that talks to the API: the examples/complete RisingWave
 /// and RisingWaveAutoscaler, a pinned scale (a JSON patch of the RisingWave), a group locked by a RisingWaveScaleView
 /// (its scale subresource), spec.prometheus credentials from a Secret, a Prometheus outage that repeats an event (an
@@ -86,6 +86,9 @@ internal sealed class ClusterFlow
             {
                 "run", "--kubeconfig", kubeconfig, "--listen", "127.0.0.1:0", "--prometheus-url", prometheus.Address.ToString(), "--leader-elect=true",
                 "--lease-namespace", ReleaseNamespace, "--webhook-token-file", tokenFile, "--metrics-retention", "2m", "--metrics-max-age", "200ms",
+
+                // Sharded, as the chart runs two replicas (short leases: a member acts a lease duration after it joined).
+                "--shards", "--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms",
             };
             var environment = new Dictionary<string, string> { ["POD_NAMESPACE"] = ReleaseNamespace };
             await using var op = ChildProcess.Start(ChildProcess.Assembly("Operator", "rw-operator"), operatorArgs, environment);
