@@ -23,7 +23,14 @@ using RwAutoscaler.Policies.Model;
 namespace RwAutoscaler.Autoscaler.Daemon;
 
 /// <summary>What one evaluation did, for the scheduler: when to come back, when replicas were written, and whether a decision was superseded.</summary>
-internal sealed record ReconcileOutcome(TimeSpan? Next, DateTimeOffset? ScaledAt = null, bool Superseded = false);
+internal sealed record ReconcileOutcome(TimeSpan? Next, DateTimeOffset? ScaledAt = null, bool Superseded = false)
+{
+    /// <summary>
+    /// The instant the evaluation read the clock, from which <see cref="Next"/> counts: ticks aligned on it fall on the
+    /// same instant for every cluster of an interval, so they come due together and share one fetch.
+    /// </summary>
+    public DateTimeOffset EvaluatedAt { get; init; }
+}
 
 /// <summary>
 /// The level-based reconcile of one RisingWaveAutoscaler, controller-runtime style: read the autoscaler and its
@@ -92,7 +99,8 @@ internal sealed class AutoscalerReconciler(
         var clock = Stopwatch.StartNew();
         try
         {
-            return await ReconcileCoreAsync(key, cancellationToken);
+            var now = time.GetUtcNow();
+            return await ReconcileCoreAsync(key, now, cancellationToken) with { EvaluatedAt = now };
         }
         finally
         {
@@ -100,7 +108,7 @@ internal sealed class AutoscalerReconciler(
         }
     }
 
-    private async Task<ReconcileOutcome> ReconcileCoreAsync(ClusterRef key, CancellationToken cancellationToken)
+    private async Task<ReconcileOutcome> ReconcileCoreAsync(ClusterRef key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // Gone, or another shard's: drop what this replica held for it (its owner keeps the history in the status,
         // from which a session is seeded again if it comes back), and do nothing until it changes or moves here.
@@ -117,10 +125,9 @@ internal sealed class AutoscalerReconciler(
         }
 
         var state = _states.GetOrAdd(key, _ => new ClusterState());
-        var now = time.GetUtcNow();
         var self = Reference(obj, RisingWaveAutoscaler.ApiVersion, RisingWaveAutoscaler.KindName);
         var config = Parse(state, obj, out var specErrors);
-        var conditions = ReadConditions(obj);
+        var conditions = ReadStatus(state, obj).Conditions;
         if (config is null)
         {
             var message = Shorten(string.Join("; ", specErrors));
@@ -484,8 +491,7 @@ internal sealed class AutoscalerReconciler(
     private async Task WriteStatusAsync(ClusterRef key, JsonObject obj, ClusterState state, StatusReport report, IReadOnlyList<Condition> conditions, CancellationToken cancellationToken)
     {
         var current = obj["status"] as JsonObject;
-        var previous = current?.Deserialize<AutoscalerStatus>(KubeStatusWriter.Options);
-        var next = report.Build(state, previous, conditions, obj.GetGeneration(), Shard);
+        var next = report.Build(state, ReadStatus(state, obj).Status, conditions, obj.GetGeneration(), Shard);
         await TryWriteAsync(key, current, next, cancellationToken);
     }
 
@@ -502,15 +508,30 @@ internal sealed class AutoscalerReconciler(
         }
     }
 
-    private static List<Condition> ReadConditions(JsonObject obj)
+    // The status as last read, parsed once per resourceVersion: most ticks change nothing, and parsing every
+    // autoscaler's status (its history included) on every tick was a third of a tick's CPU at 10,000 clusters.
+    private static StatusRead ReadStatus(ClusterState state, JsonObject obj)
+    {
+        var version = obj.GetResourceVersion();
+        if (state.LastStatus is { } cached && version is not null && cached.ResourceVersion == version)
+        {
+            return cached;
+        }
+
+        return state.LastStatus = new StatusRead(version, Parse<AutoscalerStatus>(obj["status"]), Parse<List<Condition>>(obj["status"]?["conditions"]) ?? []);
+    }
+
+    // A status someone else broke is rebuilt from scratch rather than stopping the evaluation.
+    private static T? Parse<T>(JsonNode? node)
+        where T : class
     {
         try
         {
-            return obj["status"]?["conditions"]?.Deserialize<List<Condition>>(KubeStatusWriter.Options) ?? [];
+            return node?.Deserialize<T>(KubeStatusWriter.Options);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return [];
+            return null;
         }
     }
 

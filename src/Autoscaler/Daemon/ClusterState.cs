@@ -1,4 +1,5 @@
 using RwAutoscaler.Autoscaler.Resources;
+using RwAutoscaler.Kube.Models;
 using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Model;
 
@@ -41,8 +42,14 @@ internal sealed class ClusterState
 
     public bool Seeded { get; set; }
 
+    /// <summary>The autoscaler's status as last parsed, with the resourceVersion it was parsed from.</summary>
+    public StatusRead? LastStatus { get; set; }
+
     public bool MetricsOutageReported { get; set; }
 
     /// <summary>Consecutive failed writes, for backoff.</summary>
     public int Failures { get; set; }
 }
+
+/// <summary>A status parsed from the object of one resourceVersion (null when it had none or it did not parse).</summary>
+internal sealed record StatusRead(string? ResourceVersion, AutoscalerStatus? Status, IReadOnlyList<Condition> Conditions);

@@ -117,7 +117,9 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 else
                 {
                     store.Ingest(snapshot, only ?? tracked);
-                    endpoint.LastFull = only is null ? now : endpoint.LastFull;
+
+                    // Under shards a full fetch is restricted to this replica's clusters; it is full all the same.
+                    endpoint.LastFull = only is null || ReferenceEquals(only, tracked) ? now : endpoint.LastFull;
                 }
             }
         }

@@ -119,7 +119,7 @@ internal sealed class Scheduler(WorkQueue queue, AutoscalerReconciler reconciler
 
                     if (outcome.Next is { } next)
                     {
-                        queue.Add(item.Key, Trigger.Tick, next);
+                        queue.AddAt(item.Key, Trigger.Tick, outcome.EvaluatedAt + next);
                     }
 
                     if (outcome.Superseded && item.AlertAt is { } alerted)

@@ -67,7 +67,14 @@ internal sealed class WorkQueue(TimeProvider time)
     public void AddRange(IEnumerable<ClusterRef> keys, Trigger trigger, TimeSpan delay = default, DateTimeOffset? alertAt = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var entry = new Entry(time.GetUtcNow() + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero), trigger, alertAt);
+        Enqueue(keys, new Entry(time.GetUtcNow() + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero), trigger, alertAt));
+    }
+
+    /// <summary>Adds a key due at an instant (a tick on the interval's boundary, which every cluster of that interval shares).</summary>
+    public void AddAt(ClusterRef key, Trigger trigger, DateTimeOffset due) => Enqueue([key], new Entry(due, trigger, null));
+
+    private void Enqueue(IEnumerable<ClusterRef> keys, Entry entry)
+    {
         TaskCompletionSource wake;
         using (_lock.EnterScope())
         {

@@ -12,6 +12,10 @@ internal sealed class DaemonMetrics
     public DaemonMetrics(CollectorRegistry? registry = null)
     {
         Registry = registry ?? global::Prometheus.Metrics.NewCustomRegistry();
+
+        // process_cpu_seconds_total, dotnet_total_memory_bytes and the rest, as every controller exports: how big a
+        // replica's share of the clusters may be is read from them (docs/operations.md, sizing).
+        DotNetStats.Register(Registry);
         var factory = global::Prometheus.Metrics.WithCustomRegistry(Registry);
         Decisions = factory.CreateCounter("rwautoscaler_decisions_total",
             "Decisions that change replicas, by outcome: scaled, dry_run, skipped (operator paused), superseded, failed.",

@@ -200,8 +200,12 @@ public sealed class FakeApiServer : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Raised as each request is answered (on the request's thread), for measurements that need the moment.</summary>
+    public event Action<RecordedRequest>? Answered;
+
     internal void Record(RecordedRequest request)
     {
+        Answered?.Invoke(request);
         requests.Enqueue(request);
         while (requests.Count > 10_000)
         {
