@@ -18,6 +18,7 @@ internal static class CommandLine
             ExportCommand.Create(cli),
             SimulateCommand.Create(cli),
             TuneCommand.Create(cli),
+            PoliciesCommand.Create(cli),
             CrdCommand.Create(cli),
             RunCommand.Create(cli),
         };

@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Simulator.Scenarios;
 using RwAutoscaler.Simulator.Scoring;
@@ -10,9 +11,10 @@ internal sealed record SimulationPlan(Scenario Scenario, Trace Workload, LowerBo
 {
     /// <summary>
     /// Builds the plan. <paramref name="trace"/> swaps the workload's file, <paramref name="policy"/> the scenario's
-    /// policy, <paramref name="compare"/> its baselines (null: the scenario's list, or every baseline).
+    /// policy, <paramref name="compare"/> its baselines (null: the scenario's list, or every baseline);
+    /// <paramref name="registry"/> reads the policy (the host's, with its external policies).
     /// </summary>
-    public static SimulationPlan Create(Scenario scenario, string? trace = null, string? policy = null, IReadOnlyList<string>? compare = null)
+    public static SimulationPlan Create(Scenario scenario, string? trace = null, string? policy = null, IReadOnlyList<string>? compare = null, PolicyRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         if (trace is not null)
@@ -31,7 +33,7 @@ internal sealed record SimulationPlan(Scenario Scenario, Trace Workload, LowerBo
         var policies = new List<PolicyFile>();
         var ours = policy ?? scenario.Policy
             ?? throw new SpecException(Path.GetFileName(scenario.Source), [new SpecError("policy", "is not set: name a policy file in the scenario or pass --policy")]);
-        policies.Add(PolicyFile.ReadFile(ours, variables));
+        policies.Add(PolicyFile.ReadFile(ours, variables, registry));
         var others = compare ?? (scenario.Compare.IsDefaultOrEmpty ? Baselines.Names : scenario.Compare);
         foreach (var other in others)
         {

@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Engine;
 using System.Collections.Immutable;
 using System.Globalization;
 using RwAutoscaler.Policies.Configuration;
@@ -55,6 +56,9 @@ internal sealed record SearchSpace
     public required ConfigNode Base { get; init; }
 
     public required string BasePath { get; init; }
+
+    /// <summary>The policy types candidates are read with (the host's; null: the built-in ones).</summary>
+    public PolicyRegistry? Registry { get; init; }
 
     public required ImmutableArray<Parameter> Parameters { get; init; }
 

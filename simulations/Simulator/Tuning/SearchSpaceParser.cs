@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Engine;
 using System.Collections.Immutable;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Simulator.Scenarios;
@@ -10,13 +11,13 @@ namespace RwAutoscaler.Simulator.Tuning;
 /// </summary>
 internal static class SearchSpaceParser
 {
-    public static SearchSpace ReadFile(string path)
+    public static SearchSpace ReadFile(string path, PolicyRegistry? registry = null)
     {
         var text = SpecFile.ReadText(path);
-        return Parse(text, path);
+        return Parse(text, path, registry);
     }
 
-    public static SearchSpace Parse(string text, string path)
+    public static SearchSpace Parse(string text, string path, PolicyRegistry? registry = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var name = Path.GetFileName(path);
@@ -70,6 +71,7 @@ internal static class SearchSpaceParser
             Base = baseNode!,
             BasePath = Path.GetFullPath(Path.Combine(folder, basePath!)),
             Parameters = parameters,
+            Registry = registry,
             ViolationWeight = weight,
             MaxCompactorRescalesPerHour = maxCompactorRescales,
             Seed = seed,
@@ -182,7 +184,7 @@ internal static class SearchSpaceParser
                 var value = parameter.ValueAt(unit);
                 try
                 {
-                    PolicyFile.FromNode(parameter.Path.Set(space.Base, value), Path.GetFileName(space.BasePath), "candidate");
+                    PolicyFile.FromNode(parameter.Path.Set(space.Base, value), Path.GetFileName(space.BasePath), "candidate", space.Registry);
                 }
                 catch (InvalidOperationException e)
                 {

@@ -116,7 +116,7 @@ internal sealed class Tuner
         PolicyFile policy;
         try
         {
-            policy = PolicyFile.FromNode(Tree(candidate), Path.GetFileName(_space.BasePath), "candidate");
+            policy = PolicyFile.FromNode(Tree(candidate), Path.GetFileName(_space.BasePath), "candidate", _space.Registry);
         }
         catch (SpecException)
         {

@@ -1,3 +1,4 @@
+using RwAutoscaler.Autoscaler.ExternalPolicies;
 using System.Collections.Immutable;
 using System.Globalization;
 using RwAutoscaler.Policies.Configuration;
@@ -36,7 +37,7 @@ internal static class InputFiles
         var text = ReadText(file, "--policy");
         try
         {
-            return SpecParser.Parse(text, file.Name);
+            return SpecParser.Parse(text, file.Name, HostPolicies.Replay);
         }
         catch (SpecException e)
         {

@@ -1,3 +1,4 @@
+using RwAutoscaler.Autoscaler.ExternalPolicies;
 using System.CommandLine;
 using System.Text.Json;
 using RwAutoscaler.Autoscaler.Cli;
@@ -104,7 +105,7 @@ internal static class SimulateCommand
 
         try
         {
-            return SimulationPlan.Create(ScenarioParser.ReadFile(file), trace?.FullName, policy?.FullName, compare);
+            return SimulationPlan.Create(ScenarioParser.ReadFile(file), trace?.FullName, policy?.FullName, compare, HostPolicies.Replay);
         }
         catch (TraceFormatException e)
         {

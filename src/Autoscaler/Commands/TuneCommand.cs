@@ -1,3 +1,4 @@
+using RwAutoscaler.Autoscaler.ExternalPolicies;
 using System.CommandLine;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.Simulation;
@@ -49,7 +50,7 @@ internal static class TuneCommand
                 throw new CliError($"--space: file not found: {spaceFile.FullName}");
             }
 
-            var searchSpace = SearchSpaceParser.ReadFile(spaceFile.FullName);
+            var searchSpace = SearchSpaceParser.ReadFile(spaceFile.FullName, HostPolicies.Replay);
             if (result.GetValue(weight) is { } w)
             {
                 if (!double.IsFinite(w) || w < 0)
@@ -91,7 +92,7 @@ internal static class TuneCommand
 
         try
         {
-            return SimulationPlan.Create(ScenarioParser.ReadFile(file.FullName), policy: space.BasePath, compare: []);
+            return SimulationPlan.Create(ScenarioParser.ReadFile(file.FullName), policy: space.BasePath, compare: [], registry: HostPolicies.Replay);
         }
         catch (TraceFormatException e)
         {

@@ -210,7 +210,7 @@ internal sealed class AutoscalerReconciler(
             events.Publish(new EventNote(self, EventNote.Normal, "MetricsAvailable", "Observe", $"{endpoint.Source} answers again"));
         }
 
-        var decision = state.Session!.Decide(observation, overrides.Engine, now);
+        var decision = await state.Session!.DecideAsync(observation, overrides.Engine, now, cancellationToken);
         DateTimeOffset? scaledAt = null;
         var failed = false;
         var superseded = false;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RwAutoscaler.Autoscaler.Acting;
+using RwAutoscaler.Autoscaler.ExternalPolicies;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
 using RwAutoscaler.Autoscaler.Reporting;
@@ -43,6 +44,7 @@ internal sealed class DaemonHost : IAsyncDisposable
     private readonly ILogger _log;
     private readonly List<Task> _loops = [];
     private readonly HttpClient _forwarding = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly GrpcPolicyConnector _externalPolicies = new(enforceTimeouts: true);
     private volatile bool _leading;
     private volatile bool _failed;
 
@@ -89,7 +91,8 @@ internal sealed class DaemonHost : IAsyncDisposable
         _risingWaveInformer.Subscribe(Router.OnRisingWave);
         Reconciler = new AutoscalerReconciler(
             new InformerView(_autoscalerInformer), new InformerView(_risingWaveInformer), index, Hub, _sources,
-            new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log)
+            new RisingWaveActuator(_client, time), events ?? new RecorderEventSink(_events, Metrics), new KubeStatusWriter(_client), time, Metrics, _log,
+            HostPolicies.Create(_externalPolicies))
         {
             RepeatInterval = options.RepeatInterval,
             Owns = Membership is { } membership ? key => membership.Owns($"{key.Namespace}/{key.Name}") : _ => true,
@@ -313,6 +316,7 @@ internal sealed class DaemonHost : IAsyncDisposable
         _prometheus?.Dispose();
         _client.Dispose();
         _forwarding.Dispose();
+        _externalPolicies.Dispose();
         _stop.Dispose();
     }
 }

@@ -124,7 +124,7 @@ internal sealed record ComponentPolicy
     [OneOf("max", "min", "priority")]
     public string? Combine { get; init; }
 
-    [Description("One or more policies: utilization, throughput, latency-guard, compaction, schedule, fixed (docs/policy-spec.md).")]
+    [Description("One or more policies: utilization, throughput, latency-guard, compaction, schedule, fixed, predictive, external (docs/policy-spec.md).")]
     public required IReadOnlyList<PolicyEntry> Policies { get; init; }
 
     [Description("HPA's behavior: stabilization windows and rate policies per direction.")]
@@ -144,11 +144,36 @@ internal sealed record ComponentPolicy
 [PreserveUnknownFields]
 internal sealed record PolicyEntry
 {
-    [Description("utilization, throughput, latency-guard, compaction, schedule or fixed.")]
+    [Description("utilization, throughput, latency-guard, compaction, schedule, fixed, predictive or external.")]
     public required string Type { get; init; }
 
     [Description("A name, needed only to tell two policies of one type apart.")]
     public string? Name { get; init; }
+
+    [Description("external: the gRPC service's address, http:// (plain HTTP/2) or https:// (TLS), e.g. http://backlog-policy.default.svc:50051.")]
+    public string? Endpoint { get; init; }
+
+    [Description("external: how long the daemon waits for an answer (default 1s); no answer in time holds the component.")]
+    public string? Timeout { get; init; }
+
+    [Description("external: at most this many calls in flight to the endpoint, per daemon (default 4).")]
+    [Range(1, 256)]
+    public int? MaxConcurrency { get; init; }
+
+    [Description("external: how much of each signal window is sent (default 5m).")]
+    public string? Window { get; init; }
+
+    [Description("external: the catalogue signals sent (default all), e.g. [sourceLagMessages, ingestRate].")]
+    public IReadOnlyList<string>? Signals { get; init; }
+
+    [Description("external: the service's own parameters, passed as strings.")]
+    public IReadOnlyDictionary<string, string>? Parameters { get; init; }
+
+    [Description("external: a file in the daemon's pod with the bearer token sent to the service (a mounted Secret).")]
+    public string? BearerTokenFile { get; init; }
+
+    [Description("external: a PEM file in the daemon's pod with the CA that signed the service's certificate (https only).")]
+    public string? CaFile { get; init; }
 }
 
 internal sealed record BehaviorSpec

@@ -36,6 +36,8 @@ internal sealed class CompactionPolicyType : IPolicyType
 {
     public string Type => "compaction";
 
+    public string Summary => "compactors from RisingWave's sizing rules: pending compaction bytes and running task slots (compactor only)";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         if (component != ComponentKind.Compactor)

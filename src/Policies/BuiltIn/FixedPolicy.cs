@@ -15,6 +15,8 @@ internal sealed class FixedPolicyType : IPolicyType
 {
     public string Type => "fixed";
 
+    public string Summary => "always the same count; with combine: max, a floor";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component) =>
         fields.RequiredInteger("replicas", 0, 10_000) is { } replicas ? new FixedPolicySpec { Type = Type, Replicas = replicas } : null;
 

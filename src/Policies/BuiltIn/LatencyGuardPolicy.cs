@@ -32,6 +32,8 @@ internal sealed class LatencyGuardPolicyType : IPolicyType
 {
     public string Type => "latency-guard";
 
+    public string Summary => "SLOs on freshness: a violated barrier latency or source lag SLO vetoes scale-down, and a lasting one steps up";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         var targets = ImmutableArray.CreateBuilder<SloTarget>();

@@ -78,6 +78,8 @@ internal sealed class PredictivePolicyType : IPolicyType
 {
     public string Type => "predictive";
 
+    public string Summary => "forecasts the ingest rate from its season (harmonic regression) and provisions ahead of peaks; never scales in";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         if (component != ComponentKind.Compute)

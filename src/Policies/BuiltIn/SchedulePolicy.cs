@@ -46,6 +46,8 @@ internal sealed class SchedulePolicyType : IPolicyType
 
     public string Type => "schedule";
 
+    public string Summary => "time windows (days, start, end, in a time zone) that move the bounds";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         var zoneName = fields.OptionalString("timeZone") ?? "UTC";

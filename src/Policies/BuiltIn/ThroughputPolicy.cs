@@ -80,6 +80,8 @@ internal sealed class ThroughputPolicyType : IPolicyType
 {
     public string Type => "throughput";
 
+    public string Summary => "DS2, as the Flink autoscaler applies it: true processing rate per replica against the ingest rate (compute only)";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         if (component != ComponentKind.Compute)

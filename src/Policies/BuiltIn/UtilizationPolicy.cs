@@ -45,6 +45,8 @@ internal sealed class UtilizationPolicyType : IPolicyType
 {
     public string Type => "utilization";
 
+    public string Summary => "the Kubernetes HPA algorithm on a utilization signal (cpuUtilization by default)";
+
     public PolicySpec? Parse(ConfigMapReader fields, ComponentKind component)
     {
         var tolerance = fields.Number("tolerance", 0.1, new NumberRange(0, 1, MaxOpen: true));

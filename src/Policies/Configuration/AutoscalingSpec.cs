@@ -140,4 +140,10 @@ public abstract record PolicySpec
     public string? Name { get; init; }
 
     public string DisplayName => Name ?? Type;
+
+    /// <summary>
+    /// The type that read this spec: an engine makes the policy with it, so that a spec read by a host's registry
+    /// (with its external policies) runs in whichever engine is given it.
+    /// </summary>
+    public Engine.IPolicyType? ParsedBy { get; init; }
 }

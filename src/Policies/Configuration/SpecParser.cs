@@ -137,7 +137,7 @@ public static class SpecParser
 
         var spec = policyType.Parse(map, kind);
         map.Done();
-        return spec is null ? null : spec with { Type = type, Name = name };
+        return spec is null ? null : spec with { Type = type, Name = name, ParsedBy = policyType };
     }
 
     private static BehaviorSpec ReadBehavior(ConfigMapReader? map)

@@ -16,6 +16,12 @@ public readonly struct PolicyContext
 
     public ComponentObservation Component { get; }
 
+    /// <summary><c>namespace/name</c> of the RisingWave (its observation's cluster).</summary>
+    public string Cluster { get; init; } = "";
+
+    /// <summary>The component's maxReplicas in the spec (a proposal above it is clamped; an external one is refused).</summary>
+    public int MaxReplicas { get; init; } = int.MaxValue;
+
     public ComponentKey Key => Component.Key;
 
     public DateTimeOffset Now { get; }

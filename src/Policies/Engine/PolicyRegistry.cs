@@ -11,6 +11,9 @@ public interface IPolicyType
     /// <summary>The value of <c>type:</c> in the spec.</summary>
     string Type { get; }
 
+    /// <summary>One line on what it does, for <c>autoscaler policies</c>.</summary>
+    string Summary => "";
+
     /// <summary>Reads the policy's fields (type and name are already read); records errors and returns null on failure.</summary>
     PolicySpec? Parse(ConfigMapReader fields, ComponentKind component);
 
@@ -44,13 +47,15 @@ public sealed class PolicyRegistry
         return new PolicyRegistry(_types.SetItem(type.Type, type));
     }
 
+    public IEnumerable<IPolicyType> All => _types.Values.OrderBy(t => t.Type, StringComparer.Ordinal);
+
     public bool TryGet(string type, out IPolicyType policyType) => _types.TryGetValue(type, out policyType!);
 
     public IScalingPolicy Create(PolicySpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return _types.TryGetValue(spec.Type, out var type)
-            ? type.Create(spec)
+        return spec.ParsedBy is { } parsedBy ? parsedBy.Create(spec)
+            : _types.TryGetValue(spec.Type, out var type) ? type.Create(spec)
             : throw new InvalidOperationException($"no policy type '{spec.Type}' is registered");
     }
 }

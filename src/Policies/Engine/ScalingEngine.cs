@@ -25,6 +25,7 @@ public sealed class ScalingEngine
         Spec = spec;
         _plans = spec.Components.Select(c => new ComponentPlan(c, c.Policies.Select(registry.Create).ToArray(), spec.StaleAfter)).ToArray();
         HistoryHorizon = _plans.Select(p => p.Horizon).DefaultIfEmpty(TimeSpan.Zero).Max();
+        AsksElsewhere = _plans.Any(p => p.Policies.Any(policy => policy is IAsyncScalingPolicy));
         SignalHorizon = _plans.SelectMany(p => p.Policies).Select(p => p.SignalHorizon).DefaultIfEmpty(TimeSpan.Zero).Max();
     }
 
@@ -36,17 +37,61 @@ public sealed class ScalingEngine
     /// <summary>How far back the policies read signal windows (the predictive policy's two days, say); hosts keep at least this much.</summary>
     public TimeSpan SignalHorizon { get; }
 
-    public ClusterDecision Evaluate(ClusterObservation observation, ScalingHistory history, ScalingOverrides? overrides = null, DateTimeOffset? now = null)
+    /// <summary>True when a policy answers from elsewhere (an external service): hosts that can wait without a thread use <see cref="EvaluateAsync"/>.</summary>
+    public bool AsksElsewhere { get; }
+
+    public ClusterDecision Evaluate(ClusterObservation observation, ScalingHistory history, ScalingOverrides? overrides = null, DateTimeOffset? now = null) =>
+        Evaluate(observation, history, overrides, now, asked: null);
+
+    /// <summary>
+    /// The same decision as <see cref="Evaluate(ClusterObservation, ScalingHistory, ScalingOverrides?, DateTimeOffset?)"/>,
+    /// with the external policies asked first without blocking a thread.
+    /// </summary>
+    public async ValueTask<ClusterDecision> EvaluateAsync(
+        ClusterObservation observation, ScalingHistory history, ScalingOverrides? overrides = null, DateTimeOffset? now = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        if (!AsksElsewhere)
+        {
+            return Evaluate(observation, history, overrides, now, asked: null);
+        }
+
+        var at = now ?? observation.Time;
+        var asked = new Proposal[_plans.Length][];
+        for (var p = 0; p < _plans.Length; p++)
+        {
+            var plan = _plans[p];
+            asked[p] = new Proposal[plan.Policies.Length];
+            if (observation.Find(plan.Spec.Key) is not { } component)
+            {
+                continue;
+            }
+
+            var context = plan.Context(observation.Cluster, component, history, at);
+            for (var i = 0; i < plan.Policies.Length; i++)
+            {
+                if (plan.Policies[i] is IAsyncScalingPolicy external)
+                {
+                    asked[p][i] = await external.ProposeAsync(context, cancellationToken);
+                }
+            }
+        }
+
+        return Evaluate(observation, history, overrides, now, asked);
+    }
+
+    private ClusterDecision Evaluate(ClusterObservation observation, ScalingHistory history, ScalingOverrides? overrides, DateTimeOffset? now, Proposal[][]? asked)
     {
         ArgumentNullException.ThrowIfNull(observation);
         var at = now ?? observation.Time;
         var decisions = new ComponentDecision[_plans.Length];
         var count = 0;
-        foreach (var plan in _plans)
+        for (var p = 0; p < _plans.Length; p++)
         {
+            var plan = _plans[p];
             if (observation.Find(plan.Spec.Key) is { } component)
             {
-                decisions[count++] = Decide(plan, component, history, overrides ?? ScalingOverrides.None, at);
+                decisions[count++] = Decide(plan, observation.Cluster, component, history, overrides ?? ScalingOverrides.None, at, asked?[p]);
             }
         }
 
@@ -63,17 +108,18 @@ public sealed class ScalingEngine
         };
     }
 
-    private static ComponentDecision Decide(ComponentPlan plan, ComponentObservation component, ScalingHistory history, ScalingOverrides overrides, DateTimeOffset now)
+    private static ComponentDecision Decide(
+        ComponentPlan plan, string cluster, ComponentObservation component, ScalingHistory history, ScalingOverrides overrides, DateTimeOffset now, Proposal[]? asked)
     {
         var spec = plan.Spec;
         var current = component.TargetReplicas;
-        var context = new PolicyContext(component, now, plan.StaleAfter, history);
+        var context = plan.Context(cluster, component, history, now);
 
-        // Every policy proposes; none sees another's proposal.
+        // Every policy proposes; none sees another's proposal. External ones may have been asked already.
         var proposals = new Proposal[plan.Policies.Length];
         for (var i = 0; i < proposals.Length; i++)
         {
-            proposals[i] = plan.Policies[i].Propose(context);
+            proposals[i] = asked?[i] is { Policy: not null } answer ? answer : plan.Policies[i].Propose(context);
         }
 
         var combined = Combiner.Combine(proposals, spec.Combine, current);
@@ -165,5 +211,8 @@ public sealed class ScalingEngine
         public TimeSpan StaleAfter { get; }
 
         public TimeSpan Horizon { get; }
+
+        public PolicyContext Context(string cluster, ComponentObservation component, ScalingHistory history, DateTimeOffset now) =>
+            new(component, now, StaleAfter, history) { Cluster = cluster, MaxReplicas = Spec.MaxReplicas };
     }
 }

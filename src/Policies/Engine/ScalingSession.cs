@@ -40,6 +40,10 @@ public sealed class ScalingSession
     public ClusterDecision Decide(ClusterObservation observation, ScalingOverrides? overrides = null, DateTimeOffset? now = null) =>
         Engine.Evaluate(observation, History, overrides, now);
 
+    /// <summary>The same decision, with external policies asked without blocking a thread (the daemon's path).</summary>
+    public ValueTask<ClusterDecision> DecideAsync(ClusterObservation observation, ScalingOverrides? overrides = null, DateTimeOffset? now = null, CancellationToken cancellationToken = default) =>
+        Engine.EvaluateAsync(observation, History, overrides, now, cancellationToken);
+
     /// <summary>Records what became of a component's decision: acted when the host changed the replicas.</summary>
     public HistoryEntry Record(ComponentDecision decision, bool acted)
     {
