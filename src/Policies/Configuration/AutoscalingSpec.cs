@@ -146,4 +146,10 @@ public abstract record PolicySpec
     /// (with its external policies) runs in whichever engine is given it.
     /// </summary>
     public Engine.IPolicyType? ParsedBy { get; init; }
+
+    // Two specs are equal by what they say, whichever registry read them.
+    public virtual bool Equals(PolicySpec? other) =>
+        other is not null && EqualityContract == other.EqualityContract && Type == other.Type && Name == other.Name;
+
+    public override int GetHashCode() => HashCode.Combine(EqualityContract, Type, Name);
 }

@@ -1,0 +1,3 @@
+using RwAutoscaler.KubectlRwa;
+
+return await Plugin.RunAsync(args, Console.Out, Console.Error);
