@@ -72,7 +72,8 @@ internal sealed class PluginRig : IAsyncDisposable
         // What the daemon would have written: a decision, a condition, a shard.
         autoscaler["status"] = JsonNode.Parse("""
             {"compute": "4 -> 6", "lastScaleTime": "2026-12-03T03:00:00Z", "lastReason": "compute 4 -> 6: utilization wants 6 (cpu 0.9 over target 0.6)", "shard": "replica-a",
-             "components": [{"component": "compute", "currentReplicas": 4, "runningReplicas": 4, "desiredReplicas": 6, "lastScaleTime": "2026-12-03T03:00:00Z", "lastReason": "compute 4 -> 6: utilization wants 6 (cpu 0.9 over target 0.6)"},
+             "components": [{"component": "compute", "currentReplicas": 4, "runningReplicas": 4, "desiredReplicas": 6, "lastScaleTime": "2026-12-03T03:00:00Z", "lastReason": "compute 4 -> 6: utilization wants 6 (cpu 0.9 over target 0.6)",
+                             "trail": ["* utilization: 6 (cpu 0.9 over target 0.6 with 4 replicas)", "guard bounds: 6 -> 6 (within [2, 20])"]},
                             {"component": "compactor", "currentReplicas": 2, "runningReplicas": 2, "desiredReplicas": 2}],
              "conditions": [{"type": "MetricsAvailable", "status": "True", "reason": "SignalsRead", "message": "the signals the policies need are read", "lastTransitionTime": "2026-12-03T02:00:00Z"}],
              "history": [{"time": "2026-12-03T03:00:00Z", "component": "compute", "from": 4, "to": 6, "acted": true, "reason": "compute 4 -> 6: utilization wants 6 (cpu 0.9 over target 0.6)"}]}

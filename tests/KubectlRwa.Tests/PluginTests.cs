@@ -82,6 +82,7 @@ public sealed class PluginTests
         Assert.Contains("2026-12-03T03:00:00Z   compute     4      6    yes", history, StringComparison.Ordinal);
         var explain = await Run("explain", "prod");
         Assert.Contains("compute: asks 4, running 4, wanted 6", explain, StringComparison.Ordinal);
+        Assert.Contains("    * utilization: 6 (cpu 0.9 over target 0.6 with 4 replicas)\n    guard bounds: 6 -> 6 (within [2, 20])", explain, StringComparison.Ordinal);
         Assert.Contains("MetricsAvailable=True (SignalsRead)", explain, StringComparison.Ordinal);
     }
 

@@ -23,6 +23,16 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
         _decisions[decision.Component] = (decision, acted);
     }
 
+    internal static List<string> Trail(ComponentDecision decision)
+    {
+        var lines = decision.Proposals.Select((p, i) => $"{(i == decision.Winner ? "* " : "")}{p.Policy}: "
+            + (p.Kind == ProposalKind.Replicas ? $"{p.Replicas}" : p.Kind == ProposalKind.Bounds ? "bounds" : "no opinion") + $" ({p.Explain()})")
+            .Concat(decision.Guards.Select(g => $"guard {g.Guard}: {g.Before} -> {g.After} ({g.Explain()})"))
+            .Take(24)
+            .ToList();
+        return lines;
+    }
+
     public AutoscalerStatus Build(ClusterState state, AutoscalerStatus? previous, IReadOnlyList<Condition> conditions, long? generation, string? shard = null)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -45,6 +55,10 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
                 LastReason = lastReason,
                 RescaleCompletedTime = state.RescaleCompleted.TryGetValue(component.Key, out var done) ? done : null,
                 ScaleView = component.ScaleView,
+
+                // Kept from the last change only: a trail rewritten on every tick would write the status on every tick.
+                Trail = decided is { IsChange: true } ? Trail(decided)
+                    : previous?.Components?.FirstOrDefault(c => c.Component == component.Key.Kind.ToName() && (c.Group ?? "") == component.Key.Group)?.Trail,
             });
         }
 

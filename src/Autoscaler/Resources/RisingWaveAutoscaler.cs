@@ -282,6 +282,10 @@ internal sealed record ComponentStatus
 
     [Description("The RisingWaveScaleView replicas are changed through, when one locks the group.")]
     public string? ScaleView { get; init; }
+
+    [Description("The trail of the last decision that changed, or would have changed, replicas: each proposal with its numbers (* the winner), then each guard; kubectl rwa explain prints it.")]
+    [MaxItems(24)]
+    public IReadOnlyList<string>? Trail { get; init; }
 }
 
 internal sealed record DecisionRecord

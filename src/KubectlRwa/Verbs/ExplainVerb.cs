@@ -5,9 +5,9 @@ using RwAutoscaler.Autoscaler.Overrides;
 namespace RwAutoscaler.KubectlRwa.Verbs;
 
 /// <summary>
-/// <c>kubectl rwa explain NAME</c>: what the daemon recorded about an autoscaler: per component the replicas and the
-/// last decision's reason (the winning proposal and the guards that shaped it), the conditions, the overrides on its
-/// RisingWave and how the daemon reads them, and the latest decisions with their reasons.
+/// <c>kubectl rwa explain NAME</c>: what the daemon recorded about an autoscaler: per component the replicas, the last
+/// decision's reason and its trail (each proposal with its numbers, the winner marked, then each guard), the
+/// conditions, the overrides on its RisingWave and how the daemon reads them, and the latest decisions.
 /// </summary>
 internal static class ExplainVerb
 {
@@ -43,6 +43,11 @@ internal static class ExplainVerb
             if ((string?)component["lastReason"] is { } reason)
             {
                 await output.WriteLineAsync($"  last decision ({component["lastScaleTime"]}): {reason}");
+            }
+
+            foreach (var line in (component["trail"] as JsonArray)?.Select(l => (string?)l) ?? [])
+            {
+                await output.WriteLineAsync($"    {line}");
             }
         }
 

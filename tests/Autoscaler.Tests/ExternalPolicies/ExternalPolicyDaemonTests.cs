@@ -46,6 +46,10 @@ public sealed class ExternalPolicyDaemonTests
         await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("Rescaled").Count == 1), "a Rescaled event");
         var scaled = Assert.Single(daemon.Events("Rescaled"));
         Assert.Contains("a backlog of 60000 messages drains within 60 s at 4 replicas", (string?)scaled["note"], StringComparison.Ordinal);
+
+        // The trail kubectl rwa explain prints: the winner marked, with the service's own numbers.
+        var trail = (await daemon.AutoscalerAsync())["status"]!["components"]![0]!["trail"]!.AsArray().Select(l => (string?)l).ToList();
+        Assert.StartsWith("* backlog: 4 (a backlog of 60000 messages drains within 60 s at 4 replicas (lag_messages 60000) (ingest_per_s 1000)", trail[0], StringComparison.Ordinal);
     }
 
     [Fact]
