@@ -1,4 +1,4 @@
 using RwAutoscaler.Autoscaler;
 using RwAutoscaler.Autoscaler.Cli;
 
-return CommandLine.Build(CliContext.ForProcess()).Parse(args).Invoke();
+return CommandLine.Run(CliContext.ForProcess(), args);

@@ -31,7 +31,7 @@ internal static class Plugin
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await error.WriteLineAsync($"error: {parsed.Errors[0].Message} (kubectl rwa --help)");
+            await error.WriteLineAsync($"error: {Autoscaler.CommandLine.Readable(parsed.Errors[0].Message)} (see: kubectl rwa --help)");
             return ExitCodes.BadInput;
         }
 

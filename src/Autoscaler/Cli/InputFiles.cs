@@ -32,9 +32,9 @@ internal static class InputFiles
         }
     }
 
-    public static AutoscalingSpec Policy(FileInfo file)
+    public static AutoscalingSpec Policy(FileInfo file, string option = "--policy")
     {
-        var text = ReadText(file, "--policy");
+        var text = ReadText(file, option);
         try
         {
             return SpecParser.Parse(text, file.Name, HostPolicies.Replay);

@@ -33,7 +33,7 @@ internal static class DryRunCommand
 
             // Policies first: a bad policy file should not wait for a long fetch from Prometheus.
             var files = new[] { result.GetValue(policy)! }.Concat(result.GetValue(compare) ?? []).ToList();
-            var specs = files.Select(f => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f))).ToList();
+            var specs = files.Select((f, i) => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f, i == 0 ? "--policy" : "--compare"))).ToList();
             var recorded = file is not null ? Load(file) : await range.RecordAsync(result, cli, time, quiet: result.GetValue(json), cancellationToken);
             var results = Replay(cli, recorded, specs, quiet: result.GetValue(json));
             if (result.GetValue(report) is { } page)

@@ -49,7 +49,7 @@ internal static class EvaluateCommand
     internal static void WriteJson(TextWriter output, ClusterDecision decision)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             DecisionJson.Write(writer, decision);
         }

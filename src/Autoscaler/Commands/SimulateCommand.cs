@@ -37,7 +37,13 @@ internal static class SimulateCommand
         command.SetAction(result => cli.Run(() =>
         {
             var files = result.GetValue(scenarios) is { Length: > 0 } given ? given.Select(f => f.FullName).ToArray() : [ShippedFiles.Find(ShippedFiles.DefaultScenario)];
-            var comparison = result.GetValue(compare)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            // Files named on the command line are the user's, from the current directory (a scenario's own list is
+            // relative to the scenario's folder).
+            var comparison = result.GetValue(compare)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(c => Baselines.IsBaseline(c) ? c
+                    : File.Exists(c) ? Path.GetFullPath(c)
+                    : throw new CliError($"--compare: '{c}' is neither a baseline (hpa, keda, flink, static) nor an existing policy file"))
+                .ToArray();
             var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison)).ToList();
             var asJson = result.GetValue(json);
             var reportPath = result.GetValue(report);
@@ -49,7 +55,7 @@ internal static class SimulateCommand
             if (asJson)
             {
                 using var stream = new MemoryStream();
-                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
                 {
                     JsonReport.Write(writer, outcomes);
                 }

@@ -60,7 +60,7 @@ internal static class DryRunOutput
     public static void WriteJson(TextWriter output, Recording.Recording recording, IReadOnlyList<DryRunResult> results)
     {
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             w.WriteString("cluster", recording.Cluster);

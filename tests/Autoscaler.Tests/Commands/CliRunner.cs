@@ -21,7 +21,7 @@ internal static class CliRunner
             Interactive = InteractionSupport.No,
         });
         var cli = new CliContext(console, output, error);
-        var code = CommandLine.Build(cli).Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = CommandLine.Run(cli, args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return new Result(code, output.ToString(), error.ToString());
     }
 

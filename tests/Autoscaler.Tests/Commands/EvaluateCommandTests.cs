@@ -45,6 +45,10 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal(8, compute.GetProperty("to").GetInt32());
         Assert.StartsWith("compute 4 -> 8: throughput: needs", compute.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, compute.GetProperty("proposals").GetArrayLength());
+
+        // Written for people too: "->" as typed, not "\u003E".
+        Assert.Contains("compute 4 -> 8", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u003E", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
