@@ -15,7 +15,8 @@ internal sealed class PrometheusFlags
     public PrometheusFlags(string urlName)
     {
         _urlName = urlName;
-        Url = new Option<string?>(urlName) { Description = "Prometheus HTTP API, e.g. http://prometheus-operated.monitoring:9090" };
+        // Both spellings everywhere: run has always said --prometheus-url, record and dry-run --prometheus.
+        Url = new Option<string?>(urlName, urlName == "--prometheus" ? "--prometheus-url" : "--prometheus") { Description = "Prometheus HTTP API, e.g. http://prometheus-operated.monitoring:9090" };
     }
 
     public Option<string?> Url { get; }
@@ -76,7 +77,7 @@ internal sealed class PrometheusFlags
 
         return new PrometheusOptions
         {
-            Address = ParseUrl(url, _urlName),
+            Address = ParseUrl(url, result.GetResult(Url)?.IdentifierToken?.Value ?? _urlName),
             BearerTokenFile = Existing(result.GetValue(TokenFile), "--prometheus-bearer-token-file"),
             Username = result.GetValue(Username),
             PasswordFile = Existing(result.GetValue(PasswordFile), "--prometheus-password-file"),

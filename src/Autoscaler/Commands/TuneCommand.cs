@@ -25,7 +25,7 @@ internal static class TuneCommand
         var budget = new Option<int>("--budget") { Description = "Parameter sets to evaluate", Required = true };
         var output = new Option<string?>("--out") { Description = "Where to write the best policy (default: out/tune/<space>.yaml)" };
         var weight = new Option<double?>("--violation-weight") { Description = "The price of violation: 1% of the time with the SLO violated weighs weight/100 of the floor's cost (default: the space's)" };
-        var parallelism = new Option<int>("--parallelism") { Description = "Simulations at once (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var parallelism = new Option<int>("--parallelism") { Description = "Simulations at once: one per core unless told", DefaultValueFactory = _ => Environment.ProcessorCount };
         var command = new Command("tune", "Search policy parameters against scenarios; print the Pareto front and write the best policy")
         {
             scenarios, space, budget, output, weight, parallelism,

@@ -38,7 +38,7 @@ internal static class DryRunOutput
             foreach (var c in result.Components)
             {
                 console.WriteLine();
-                console.MarkupLineInterpolated($"[bold]{result.Policy}[/], {c.Component}: {c.Decisions.Length} changes");
+                console.MarkupLineInterpolated($"[bold]{result.Policy}[/], {c.Component}: {c.Decisions.Length} {(c.Decisions.Length == 1 ? "change" : "changes")}");
                 foreach (var d in c.Decisions.Take(TimelineLimit))
                 {
                     console.MarkupLineInterpolated($"  {d.Time:u}  had {d.Actual}, policy {d.From} -> {d.To}: {d.Reason}");

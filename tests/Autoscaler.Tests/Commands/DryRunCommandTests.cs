@@ -120,6 +120,7 @@ public sealed class DryRunCommandTests : IDisposable
         { ["record", "--prometheus", "prometheus:9090", "--cluster", "a/b", "--start", "now-1h", "--out", "x"], "error: --prometheus: expected an http or https URL such as http://prometheus:9090, got 'prometheus:9090'" },
         { ["record", "--prometheus", "http://127.0.0.1:9", "--cluster", "a/b", "--start", "now-1h", "--step", "0s", "--out", "x"], "error: --step: expected a duration such as 30s, 2m or 1h, got '0s'" },
         { ["record", "--cluster", "a/b", "--start", "now-1h", "--out", "x"], "error: --prometheus: is required" },
+        { ["record", "--prometheus-url", "prometheus:9090", "--cluster", "a/b", "--start", "now-1h", "--out", "x"], "error: --prometheus-url: expected an http or https URL such as http://prometheus:9090, got 'prometheus:9090'" },
         { ["dry-run", "--policy", "p.yaml"], "error: give either --recording FILE or --prometheus URL with --cluster and --start (not both)" },
     };
 
