@@ -109,7 +109,7 @@ internal sealed record BasicAuthReference
 [Description("One component's policy spec (docs/policy-spec.md, 'A component'); validated by the daemon, errors in status.conditions[Ready].")]
 internal sealed record ComponentPolicy
 {
-    [Description("Node group (spec.components.<component>.nodeGroups[].name); \"\" is the default group.")]
+    [Description("The one node group of this component that the autoscaler scales (spec.components.<component>.nodeGroups[].name); \"\" is the default group. One autoscaler scales one group per component, and overrides apply to that group; a second autoscaler on the same RisingWave is refused (Ready=False, TargetClaimed).")]
     public string? Group { get; init; }
 
     [Description("Lower bound. Default 1.")]
