@@ -14,7 +14,27 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, TextWr
 
     public TextWriter Error { get; } = error;
 
-    public static CliContext ForProcess() => new(AnsiConsole.Console, System.Console.Out, System.Console.Error);
+    /// <summary>
+    /// The process's console. Piped or redirected output, or NO_COLOR (no-color.org) set, gets plain text: no colours,
+    /// no bold, no escape codes; a file has no width, so tables are laid out 240 columns wide instead of wrapped at 80.
+    /// </summary>
+    public static CliContext ForProcess()
+    {
+        var redirected = System.Console.IsOutputRedirected;
+        var plain = redirected || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Out = new AnsiConsoleOutput(System.Console.Out),
+        });
+        if (redirected)
+        {
+            console.Profile.Width = 240;
+        }
+
+        return new(console, System.Console.Out, System.Console.Error);
+    }
 
     public int Run(Func<int> action)
     {
