@@ -32,6 +32,17 @@ public sealed class DefaultsTests
             && r["verbs"]!.AsArray().Select(v => (string?)v).Order().SequenceEqual(["delete", "get", "list", "patch"]));
     }
 
+    [Fact]
+    public void External_policy_secrets_are_mounted_read_only_where_bearerTokenFile_and_caFile_point()
+    {
+        var daemon = Deployment(Charts.Chart.Render("autoscaler: {externalPolicies: {secrets: [backlog-policy]}}"), "rwa-autoscaler");
+        var mount = Containers(daemon).Single()["volumeMounts"]!.AsArray().Single(m => (string?)m!["name"] == "policy-backlog-policy")!;
+        Assert.Equal("/etc/rwautoscaler/policies/backlog-policy", (string?)mount["mountPath"]);
+        Assert.True((bool)mount["readOnly"]!);
+        var volume = daemon["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "policy-backlog-policy")!;
+        Assert.Equal("backlog-policy", (string?)volume["secret"]!["secretName"]);
+    }
+
     [Theory]
     [InlineData("autoscaler: {replicas: 1}", false)]
     [InlineData("autoscaler: {replicas: 3}", true)]

@@ -40,7 +40,11 @@ public sealed class ExternalPolicyDaemonTests
         daemon.Prometheus!.Set(rw, Signal.IngestRate, 1000);
         daemon.Prometheus.Set(rw, Signal.ProcessedRate, 1000);
         daemon.Prometheus.Set(rw, Signal.SourceLagMessages, 60_000);
-        await daemon.ApplyAsync(Autoscaler(policy.Address));
+        // The shipped example, pointed at the process and polled every second.
+        var example = (await File.ReadAllTextAsync(Commands.CliRunner.Repo("examples/external-policy/risingwaveautoscaler.yaml")))
+            .Replace("http://backlog-policy.streaming.svc:50051", policy.Address.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("pollingInterval: 30s", "pollingInterval: 1s", StringComparison.Ordinal);
+        await daemon.ApplyAsync(example);
 
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "compute scaled from 2 to 4 by the external policy\n" + policy.Output);
         await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("Rescaled").Count == 1), "a Rescaled event");
