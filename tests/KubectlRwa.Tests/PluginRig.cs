@@ -128,10 +128,12 @@ internal sealed class PluginRig : IAsyncDisposable
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), relative);
     }
 
+    /// <summary>The configuration the tests were built in (bin/&lt;configuration&gt;/net10.0).</summary>
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     private static string PluginDll()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        var dll = Repo($"src/KubectlRwa/bin/{configuration}/net10.0/kubectl-rwa.dll");
+        var dll = Repo($"src/KubectlRwa/bin/{Configuration}/net10.0/kubectl-rwa.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"{dll} is not built (the tests reference the project so that it is)");
     }
 

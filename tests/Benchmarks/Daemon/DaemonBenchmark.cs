@@ -10,7 +10,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace RwAutoscaler.Benchmarks.Daemon;
 
 /// <summary>
-/// The daemon sizing 100 and 1,000 simulated clusters (<see cref="DaemonRig"/>):
+/// The daemon sizing 100, 1,000 and 10,000 simulated clusters (<see cref="DaemonRig"/>), in process:
 /// <list type="bullet">
 /// <item><see cref="Tick"/>: every cluster due at once: one metrics fetch (one PromQL query per signal, whatever the
 /// number of clusters) and one evaluation each; nothing changes, so nothing is written.</item>

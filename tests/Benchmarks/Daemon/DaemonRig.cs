@@ -1,15 +1,6 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using RwAutoscaler.Autoscaler.Daemon;
 using RwAutoscaler.Autoscaler.Metrics;
@@ -18,7 +9,6 @@ using RwAutoscaler.Autoscaler.Resources;
 using RwAutoscaler.Benchmarks.Simulator;
 using RwAutoscaler.Kube.Client;
 using RwAutoscaler.Kube.Models;
-using RwAutoscaler.Policies.Model;
 using RwAutoscaler.TestKit.FakeKube;
 
 namespace RwAutoscaler.Benchmarks.Daemon;
