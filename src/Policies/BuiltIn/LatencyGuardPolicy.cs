@@ -86,18 +86,22 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
     {
         _spec = spec;
         Name = spec.DisplayName;
+        // Each value with its unit: "barrierLatencyP99 13.2 s is over its SLO of 10 s".
         _violated = spec.Targets.Select(t => new ExplanationTemplate(
-            $"{t.Signal.ToName()} {{0:0.###}} is over its SLO of {{1:0.###}} for {{2:0}}s (steps up after {{3:0}}s); no scale-down", NumberNames)).ToArray();
+            $"{t.Signal.ToName()} {{0:0.###}} {Unit(t.Signal)} is over its SLO of {{1:0.###}} {Unit(t.Signal)} for {{2:0}}s (steps up after {{3:0}}s); no scale-down", NumberNames)).ToArray();
         _stepping = spec.Targets.Select(t => new ExplanationTemplate(
-            $"{t.Signal.ToName()} {{0:0.###}} has been over its SLO of {{1:0.###}} for {{2:0}}s -> {{4}} ({spec.Step})", NumberNames)).ToArray();
+            $"{t.Signal.ToName()} {{0:0.###}} {Unit(t.Signal)} has been over its SLO of {{1:0.###}} {Unit(t.Signal)} for {{2:0}}s -> {{4}} ({spec.Step})", NumberNames)).ToArray();
         _recovering = spec.Targets.Select(t => new ExplanationTemplate(
-            $"{t.Signal.ToName()} {{0:0.###}} is over its SLO of {{1:0.###}} for {{2:0}}s but falling: {{5:0.###}} expected in {{3:0}}s; no scale-down",
+            $"{t.Signal.ToName()} {{0:0.###}} {Unit(t.Signal)} is over its SLO of {{1:0.###}} {Unit(t.Signal)} for {{2:0}}s but falling: {{5:0.###}} {Unit(t.Signal)} expected in {{3:0}}s; no scale-down",
             [.. NumberNames, "projected"])).ToArray();
     }
 
     public string Name { get; }
 
     public TimeSpan SignalHorizon => _spec.For;
+
+    // A literal in a composite format: braces would be holes.
+    private static string Unit(Signal signal) => signal.Unit().Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     public Proposal Propose(in PolicyContext context)
     {

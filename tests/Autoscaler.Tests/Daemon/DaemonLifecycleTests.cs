@@ -67,7 +67,9 @@ public sealed class DaemonLifecycleTests
         // The leader goes away: the standby takes the lease over.
         var leader = daemon.Host.IsLeader ? daemon.Host : second;
         await leader.StopAsync();
-        await DaemonFixture.EventuallyAsync(() => Task.FromResult(standby.IsLeader), "the standby leads", seconds: 10);
+        // A 3 s lease, released on stop; 30 s of slack for a CI machine that runs every test project at once
+        // (Kube.Tests/LeaderElection checks the timings themselves).
+        await DaemonFixture.EventuallyAsync(() => Task.FromResult(standby.IsLeader), "the standby leads", seconds: 30);
     }
 
     [Fact]

@@ -80,8 +80,9 @@ public sealed class SignalCatalogueOnPrometheusTests(ITestOutputHelper output)
         Assert.InRange(V(ra, Signal.ProcessedRate), 720, 880);
         Assert.InRange(V(rb, Signal.ProcessedRate), 450, 550);
         Assert.InRange(V(ra, Signal.IngestRate), 600, 1400);
-        Assert.InRange(V(ra, Signal.BusyRatio), 0.55, 0.65);
-        Assert.InRange(V(rb, Signal.BusyRatio), 0.17, 0.23);
+        // 0.6 and 0.2 by construction; a scrape that a loaded machine delays moves a 6 s rate by up to ~10 %.
+        Assert.InRange(V(ra, Signal.BusyRatio), 0.5, 0.7);
+        Assert.InRange(V(rb, Signal.BusyRatio), 0.15, 0.25);
         Assert.InRange(V(ra, Signal.BackpressureRatio), 0.27, 0.33);
         Assert.InRange(V(rb, Signal.BackpressureRatio), 0, 0.01);
         Assert.InRange(V(ra, Signal.CpuUtilization, ComponentKind.Compute), 0.25, 0.75);

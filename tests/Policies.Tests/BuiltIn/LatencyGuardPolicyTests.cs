@@ -81,7 +81,7 @@ public sealed class LatencyGuardPolicyTests
         Assert.Equal(ProposalKind.Abstain, proposal.Kind);
         Assert.True(proposal.VetoScaleDown);
         Assert.Equal(10, proposal.Numbers[5], 3);
-        Assert.Contains("but falling: 10 expected in 60s", proposal.Explain(), StringComparison.Ordinal);
+        Assert.Contains("but falling: 10 s expected in 60s", proposal.Explain(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class LatencyGuardPolicyTests
         var proposal = Build.Policy(Policy).Propose(Build.Context(component));
 
         Assert.Equal(6, proposal.Replicas);
-        Assert.StartsWith("sourceLagSeconds 300 has been over its SLO of 60", proposal.Explain(), StringComparison.Ordinal);
+        Assert.StartsWith("sourceLagSeconds 300 s has been over its SLO of 60 s", proposal.Explain(), StringComparison.Ordinal);
     }
 
     [Fact]
