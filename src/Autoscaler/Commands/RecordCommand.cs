@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Model;
 using System.CommandLine;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.Metrics;
@@ -86,7 +87,7 @@ internal sealed class RangeFlags
         var step = InputFiles.Duration(result.GetValue(Step)!, "--step");
         if (end <= start)
         {
-            throw new CliError($"--start ({start:O}) must be before --end ({end:O})");
+            throw new CliError($"--start ({TimeText.Rfc3339(start)}) must be before --end ({TimeText.Rfc3339(end)})");
         }
 
         if ((end - start).Ticks / step.Ticks > 10_000_000)

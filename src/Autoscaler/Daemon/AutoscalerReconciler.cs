@@ -182,8 +182,8 @@ internal sealed class AutoscalerReconciler(
         var dryRun = config.Mode == AutoscalerMode.DryRun || overrides.DryRunAt(now);
         if (overrides.DryRun && overrides.DryRunUntil is { } dryUntil && dryUntil <= now)
         {
-            PublishOnce(state, $"expired:dry-run:{dryUntil:O}", new EventNote(rwRef, EventNote.Normal, "OverrideExpired", "Validate",
-                $"{OverrideAnnotations.DryRun} expired at {dryUntil:O}; changes are made again", self));
+            PublishOnce(state, $"expired:dry-run:{TimeText.Rfc3339(dryUntil)}", new EventNote(rwRef, EventNote.Normal, "OverrideExpired", "Validate",
+                $"{OverrideAnnotations.DryRun} expired at {TimeText.Rfc3339(dryUntil)}; changes are made again", self));
         }
 
         var endpoint = hub.StatusOf(config.Target);

@@ -79,7 +79,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
             dryRun ? (dryRunBySpec ? "spec.mode is dryRun: decisions are reported, not applied" : $"{OverrideAnnotations.DryRun} is set on the RisingWave") : "decisions are applied");
         if (paused)
         {
-            var end = overrides.Engine.Pause!.Until is { } u ? $"until {u:O}" : "until the annotation is removed";
+            var end = overrides.Engine.Pause!.Until is { } u ? $"until {TimeText.Rfc3339(u)}" : "until the annotation is removed";
             Set("Paused", true, "PauseAnnotation", $"{OverrideAnnotations.Paused} holds every component {end}");
         }
         else if (rw.OperatorPaused)

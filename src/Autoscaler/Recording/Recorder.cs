@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Model;
 using System.Collections.Immutable;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
@@ -19,7 +20,7 @@ internal sealed class Recorder(IPrometheusClient client, IRecordingPlan plan, Ti
     {
         if (end <= start)
         {
-            throw new ArgumentException($"the start ({start:O}) must be before the end ({end:O})", nameof(end));
+            throw new ArgumentException($"the start ({TimeText.Rfc3339(start)}) must be before the end ({TimeText.Rfc3339(end)})", nameof(end));
         }
 
         if (step <= TimeSpan.Zero)
@@ -69,7 +70,7 @@ internal sealed class Recorder(IPrometheusClient client, IRecordingPlan plan, Ti
         progress?.Report(1);
         if (values.All(v => v.All(double.IsNaN)))
         {
-            throw new ArgumentException($"Prometheus has no data for {cluster} from {start:O} to {end:O}", nameof(cluster));
+            throw new ArgumentException($"Prometheus has no data for {cluster} from {TimeText.Rfc3339(start)} to {TimeText.Rfc3339(end)}", nameof(cluster));
         }
 
         return new Recording

@@ -66,7 +66,7 @@ public sealed class ScalingSession
     {
         if (_count > 0 && entry.Time < _buffer[_start + _count - 1].Time)
         {
-            throw new ArgumentException($"history must be recorded in time order: {entry.Time:O} is before the last entry", nameof(entry));
+            throw new ArgumentException($"history must be recorded in time order: {TimeText.Rfc3339(entry.Time)} is before the last entry", nameof(entry));
         }
 
         Trim(entry.Time);

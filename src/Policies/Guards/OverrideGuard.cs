@@ -25,7 +25,7 @@ internal static class OverrideGuard
         {
             if (pause.Until is { } until && until <= now)
             {
-                (expired ??= []).Add($"pause (expired {until:O})");
+                (expired ??= []).Add($"pause (expired {TimeText.Rfc3339(until)})");
             }
             else
             {
@@ -44,7 +44,7 @@ internal static class OverrideGuard
 
             if (p.Until is { } until && until <= now)
             {
-                (expired ??= []).Add($"pin of {component.ToName()} at {p.Replicas} (expired {until:O})");
+                (expired ??= []).Add($"pin of {component.ToName()} at {p.Replicas} (expired {TimeText.Rfc3339(until)})");
             }
             else
             {
@@ -62,7 +62,7 @@ internal static class OverrideGuard
 
             if (b.Until is { } until && until <= now)
             {
-                (expired ??= []).Add($"bounds of {component.ToName()} (expired {until:O})");
+                (expired ??= []).Add($"bounds of {component.ToName()} (expired {TimeText.Rfc3339(until)})");
             }
             else
             {

@@ -40,7 +40,7 @@ public static class HistoryJson
             };
             if (entries.Count > 0 && entry.Time < entries[^1].Time)
             {
-                throw new JsonFormatException($"{itemPath}.time: entries must be oldest first; {entry.Time:O} is before {entries[^1].Time:O}");
+                throw new JsonFormatException($"{itemPath}.time: entries must be oldest first; {TimeText.Rfc3339(entry.Time)} is before {TimeText.Rfc3339(entries[^1].Time)}");
             }
 
             entries.Add(entry);

@@ -202,7 +202,7 @@ public static class ObservationJson
                 var sample = ReadSample(pair, $"{signalPath}[{index++}]");
                 if (samples.Count > 0 && sample.Time < samples[^1].Time)
                 {
-                    throw new JsonFormatException($"{signalPath}[{index - 1}]: samples must be in time order; {sample.Time:O} is before {samples[^1].Time:O}");
+                    throw new JsonFormatException($"{signalPath}[{index - 1}]: samples must be in time order; {TimeText.Rfc3339(sample.Time)} is before {TimeText.Rfc3339(samples[^1].Time)}");
                 }
 
                 samples.Add(sample);

@@ -151,7 +151,7 @@ public sealed class GuardTests
 
         Assert.Equal(7, decision.To); // default scale-up limit: max(3 + 4, 2 * 3)
         Assert.Single(decision.ExpiredOverrides);
-        Assert.StartsWith("pause (expired", decision.ExpiredOverrides[0], StringComparison.Ordinal);
+        Assert.Equal("pause (expired 2026-11-21T09:59:59Z)", decision.ExpiredOverrides[0]); // as the annotation writes times
     }
 
     [Fact]
