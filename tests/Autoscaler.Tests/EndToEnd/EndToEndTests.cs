@@ -134,6 +134,16 @@ public sealed class EndToEndTests(ITestOutputHelper output)
             // 1. A load step: nothing happens on its own (no tick for an hour), an alert gets it evaluated at once.
             model.Ingest = 2400;
             await Task.Delay(TimeSpan.FromSeconds(7));
+
+            // The alert is about a load Prometheus already shows: on a loaded machine its scrapes run late, so wait until
+            // the compute CPU it reads is over the target before alerting (else the alert's evaluation rightly holds).
+            using (var probe = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address }))
+            {
+                var cpu = catalogue.Queries.Single(q => q.Signal == Signal.CpuUtilization).PromQL;
+                await Eventually(async () => (await probe.QueryAsync(cpu, DateTimeOffset.UtcNow, CancellationToken.None)).Series
+                    .Any(s => s.Label("risingwave_component") == "compute" && s.Samples.Length > 0 && s.Samples[^1].Value > 0.7), "compute CPU over the target in Prometheus");
+            }
+
             Assert.Equal(1, await Compute(kube));
             Say($"load 2400/s for 7 s, cpu {model.Last.ComputeCpu:0.00}; posting the alert");
             var posted = Stopwatch.StartNew();
