@@ -51,7 +51,9 @@ public sealed class ExternalPolicyDaemonTests
         var scaled = Assert.Single(daemon.Events("Rescaled"));
         Assert.Contains("a backlog of 60000 messages drains within 60 s at 4 replicas", (string?)scaled["note"], StringComparison.Ordinal);
 
-        // The trail kubectl rwa explain prints: the winner marked, with the service's own numbers.
+        // The trail kubectl rwa explain prints: the winner marked, with the service's own numbers (the status is written
+        // after the patch, so it may come a moment after the event).
+        await DaemonFixture.EventuallyAsync(async () => (await daemon.AutoscalerAsync())["status"]?["components"]?[0]?["trail"] is not null, "the trail in the status");
         var trail = (await daemon.AutoscalerAsync())["status"]!["components"]![0]!["trail"]!.AsArray().Select(l => (string?)l).ToList();
         Assert.StartsWith("* backlog: 4 (a backlog of 60000 messages drains within 60 s at 4 replicas (lag_messages 60000) (ingest_per_s 1000)", trail[0], StringComparison.Ordinal);
     }
