@@ -42,6 +42,9 @@ internal sealed class ClusterState
 
     public bool Seeded { get; set; }
 
+    /// <summary>Per component, the trail of the last decision that changed replicas (status.components[].trail).</summary>
+    public Dictionary<ComponentKey, IReadOnlyList<string>> Trails { get; } = [];
+
     /// <summary>The autoscaler's status as last parsed, with the resourceVersion it was parsed from.</summary>
     public StatusRead? LastStatus { get; set; }
 

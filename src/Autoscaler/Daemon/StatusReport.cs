@@ -23,6 +23,21 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
         _decisions[decision.Component] = (decision, acted);
     }
 
+    // Kept from the last change only (a trail rewritten on every tick would write the status on every tick), in memory:
+    // the cached object may not show our own last write yet. After a restart it is read back from the status.
+    private static IReadOnlyList<string>? LastTrail(ClusterState state, ComponentKey key, ComponentDecision? decided, AutoscalerStatus? previous)
+    {
+        var trail = decided is { IsChange: true } ? Trail(decided)
+            : state.Trails.TryGetValue(key, out var kept) ? kept
+            : previous?.Components?.FirstOrDefault(c => c.Component == key.Kind.ToName() && (c.Group ?? "") == key.Group)?.Trail;
+        if (trail is not null)
+        {
+            state.Trails[key] = trail;
+        }
+
+        return trail;
+    }
+
     internal static List<string> Trail(ComponentDecision decision)
     {
         var lines = decision.Proposals.Select((p, i) => $"{(i == decision.Winner ? "* " : "")}{p.Policy}: "
@@ -56,9 +71,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
                 RescaleCompletedTime = state.RescaleCompleted.TryGetValue(component.Key, out var done) ? done : null,
                 ScaleView = component.ScaleView,
 
-                // Kept from the last change only: a trail rewritten on every tick would write the status on every tick.
-                Trail = decided is { IsChange: true } ? Trail(decided)
-                    : previous?.Components?.FirstOrDefault(c => c.Component == component.Key.Kind.ToName() && (c.Group ?? "") == component.Key.Group)?.Trail,
+                Trail = LastTrail(state, component.Key, decided, previous),
             });
         }
 
