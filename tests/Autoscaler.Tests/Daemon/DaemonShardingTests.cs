@@ -29,14 +29,7 @@ public sealed class DaemonShardingTests
     {
         await using var daemon = await DaemonFixture.StartAsync(Shard);
         await using var second = await daemon.StartReplicaAsync(Shard);
-        var names = Enumerable.Range(0, 8).Select(i => $"rw-{i}").ToList();
-        foreach (var name in names)
-        {
-            await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", name, compute: 2));
-            daemon.Prometheus!.Set(new ClusterRef("streaming", name), Signal.CpuUtilization, 0.9, ComponentKind.Compute);
-            await daemon.ApplyAsync(AutoscalerYaml().Replace("name: rw-autoscaler", $"name: {name}", StringComparison.Ordinal)
-                .Replace("targetRef: {name: rw}", $"targetRef: {{name: {name}}}", StringComparison.Ordinal));
-        }
+        var names = await ClustersAsync(daemon, cpu: 0.9, pollingInterval: "1s");
 
         foreach (var name in names)
         {
@@ -61,15 +54,7 @@ public sealed class DaemonShardingTests
     {
         await using var daemon = await DaemonFixture.StartAsync(Shard);
         await using var second = await daemon.StartReplicaAsync(Shard);
-        var names = Enumerable.Range(0, 8).Select(i => $"rw-{i}").ToList();
-        foreach (var name in names)
-        {
-            await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", name, compute: 2));
-            daemon.Prometheus!.Set(new ClusterRef("streaming", name), Signal.CpuUtilization, 0.5, ComponentKind.Compute);
-            await daemon.ApplyAsync(AutoscalerYaml().Replace("name: rw-autoscaler", $"name: {name}", StringComparison.Ordinal)
-                .Replace("targetRef: {name: rw}", $"targetRef: {{name: {name}}}", StringComparison.Ordinal)
-                .Replace("pollingInterval: 1s", "pollingInterval: 1h", StringComparison.Ordinal));
-        }
+        var names = await ClustersAsync(daemon, cpu: 0.5, pollingInterval: "1h");
 
         foreach (var name in names)
         {
@@ -106,6 +91,22 @@ public sealed class DaemonShardingTests
         Assert.Equal(HttpStatusCode.OK, stray.StatusCode);
         Assert.Empty(strayAnswer["evaluating"]!.AsArray());
         Assert.Contains("not here (forwarded by someone)", (string?)strayAnswer["ignored"]![0]!["reason"], StringComparison.Ordinal);
+    }
+
+    // Eight RisingWaves at 2 compute replicas, each with its autoscaler, at this CPU and polling interval.
+    private static async Task<List<string>> ClustersAsync(DaemonFixture daemon, double cpu, string pollingInterval)
+    {
+        var names = Enumerable.Range(0, 8).Select(i => $"rw-{i}").ToList();
+        foreach (var name in names)
+        {
+            await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", name, compute: 2));
+            daemon.Prometheus!.Set(new ClusterRef("streaming", name), Signal.CpuUtilization, cpu, ComponentKind.Compute);
+            await daemon.ApplyAsync(AutoscalerYaml().Replace("name: rw-autoscaler", $"name: {name}", StringComparison.Ordinal)
+                .Replace("targetRef: {name: rw}", $"targetRef: {{name: {name}}}", StringComparison.Ordinal)
+                .Replace("pollingInterval: 1s", $"pollingInterval: {pollingInterval}", StringComparison.Ordinal));
+        }
+
+        return names;
     }
 
     private static async Task<HttpResponseMessage> PostAsync(Uri daemon, string body, string? forwardedBy = null)
