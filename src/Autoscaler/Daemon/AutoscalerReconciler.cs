@@ -210,6 +210,14 @@ internal sealed class AutoscalerReconciler(
             events.Publish(new EventNote(self, EventNote.Normal, "MetricsAvailable", "Observe", $"{endpoint.Source} answers again"));
         }
 
+        var customProblems = hub.Store.CustomProblems(config.Target);
+        report.CustomSignalProblems(customProblems);
+        foreach (var (signal, problem) in customProblems)
+        {
+            PublishEvery(state, $"signal:{signal}", new EventNote(self, EventNote.Warning, "CustomSignalFailed", "Observe",
+                Shorten($"signal {signal}: {problem}; the policies that read it hold")));
+        }
+
         var decision = await state.Session!.DecideAsync(observation, overrides.Engine, now, cancellationToken);
         DateTimeOffset? scaledAt = null;
         var failed = false;

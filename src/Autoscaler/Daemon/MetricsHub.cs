@@ -1,5 +1,7 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Policies.Configuration;
 
 namespace RwAutoscaler.Autoscaler.Daemon;
 
@@ -13,14 +15,18 @@ internal sealed record EndpointStatus(bool Available, string? Error, DateTimeOff
 internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<CancellationToken, Task<IMetricsSource>> Source)
 {
     public TimeSpan Horizon { get; init; }
+
+    /// <summary>The custom signals the cluster's spec defines, queried with the catalogue's signals.</summary>
+    public ImmutableArray<CustomSignalSpec> Signals { get; init; } = [];
 }
 
 /// <summary>
 /// Keeps every tracked cluster's signal windows filled: per Prometheus endpoint, one instant fetch (one query per signal
 /// for all clusters) when the last is older than <c>maxAge</c>; when an alert asks for fresh data about a few clusters,
 /// one query per signal restricted to them; and one range fetch to backfill clusters seen for the first time (after a
-/// restart, their windows are full at once). An endpoint that does not answer is an outage for its clusters until it
-/// answers again. Not re-entrant: the scheduler runs one refresh at a time.
+/// restart, their windows are full at once). Custom signals ride along: one query per distinct signal definition for all
+/// the clusters that share it. An endpoint that does not answer is an outage for its clusters until it answers again.
+/// Not re-entrant: the scheduler runs one refresh at a time.
 /// </summary>
 internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan maxAge, TimeSpan backfillStep, ILogger log)
 {
@@ -34,6 +40,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
 
     private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<ClusterRef, string> _tracked = [];
+    private readonly Dictionary<ClusterRef, ImmutableArray<CustomSignalSpec>> _signals = [];
     private readonly Lock _lock = new();
 
     public MetricsStore Store => store;
@@ -54,6 +61,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         using (_lock.EnterScope())
         {
             _tracked.Remove(target);
+            _signals.Remove(target);
         }
 
         store.Forget(target);
@@ -71,6 +79,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 foreach (var need in group)
                 {
                     _tracked[need.Target] = group.Key;
+                    _signals[need.Target] = need.Signals;
                     store.Retain(need.Target, need.Horizon);
                 }
 
@@ -117,6 +126,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 else
                 {
                     store.Ingest(snapshot, only ?? tracked);
+                    await FetchCustomAsync(source, only ?? tracked, now, now, cancellationToken);
 
                     // Under shards a full fetch is restricted to this replica's clusters; it is full all the same.
                     endpoint.LastFull = only is null || ReferenceEquals(only, tracked) ? now : endpoint.LastFull;
@@ -144,7 +154,22 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
             }
 
             store.Ingest(snapshot, clusters);
+            await FetchCustomAsync(source, clusters, now - depth.Key, now, cancellationToken);
             store.MarkBackfilled(clusters, depth.Key);
+        }
+    }
+
+    private async Task FetchCustomAsync(IMetricsSource source, IReadOnlyCollection<ClusterRef> clusters, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<CustomSignalBatch> batches;
+        using (_lock.EnterScope())
+        {
+            batches = CustomSignalBatch.For(clusters.Select(c => (c, _signals.GetValueOrDefault(c))));
+        }
+
+        if (batches.Count > 0)
+        {
+            store.IngestCustom(await source.FetchCustomAsync(batches, start, end, backfillStep, cancellationToken));
         }
     }
 

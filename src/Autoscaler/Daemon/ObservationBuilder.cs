@@ -19,6 +19,7 @@ internal static class ObservationBuilder
         var components = ImmutableArray.CreateBuilder<ComponentObservation>(spec.Components.Length);
         var missing = new List<ComponentKey>();
         var states = new List<ComponentState>();
+        var custom = store.CustomFor(rw.Ref, spec.Signals);
         foreach (var component in spec.Components)
         {
             if (rw.Component(component.Key) is not { } state)
@@ -36,7 +37,7 @@ internal static class ObservationBuilder
                 ReadyReplicas = state.Running,
                 RescaleInProgress = state.RescaleInProgress,
                 CoresPerReplica = state.CoresPerReplica,
-                Signals = store.SignalsFor(rw.Ref, component.Key),
+                Signals = store.SignalsFor(rw.Ref, component.Key).WithCustom(custom),
             });
         }
 

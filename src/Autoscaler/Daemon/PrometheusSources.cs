@@ -40,6 +40,7 @@ internal sealed class PrometheusSources(
                 defaultSource ?? throw new InvalidOperationException("no Prometheus configured: give --prometheus-url, or spec.prometheus in the RisingWaveAutoscaler")))
             {
                 Horizon = config.SignalHorizon,
+                Signals = config.Policy.Signals,
             };
         }
 
@@ -50,13 +51,18 @@ internal sealed class PrometheusSources(
             return new MetricsNeed(config.Target, "refused|" + PrometheusAddress.Redact(endpoint.Address), _ => throw new InvalidOperationException(refused))
             {
                 Horizon = config.SignalHorizon,
+                Signals = config.Policy.Signals,
             };
         }
 
         var key = string.Join('|', config.Resource.Namespace, endpoint.Address, endpoint.BearerToken, endpoint.Username, endpoint.Password,
             endpoint.CertificateAuthorities, endpoint.InsecureSkipVerify, endpoint.Timeout,
             string.Join(',', endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + "=" + h.Value)));
-        return new MetricsNeed(config.Target, key, ct => SourceAsync(key, endpoint, config.Resource.Namespace, ct)) { Horizon = config.SignalHorizon };
+        return new MetricsNeed(config.Target, key, ct => SourceAsync(key, endpoint, config.Resource.Namespace, ct))
+        {
+            Horizon = config.SignalHorizon,
+            Signals = config.Policy.Signals,
+        };
     }
 
     public void Dispose()

@@ -15,7 +15,12 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
     private readonly Dictionary<ComponentKey, (ComponentDecision Decision, bool Acted)> _decisions = [];
     private string? _metricsError;
 
+    private IReadOnlyList<(string Signal, string Problem)> _customProblems = [];
+
     public void MetricsUnavailable(string error) => _metricsError = error;
+
+    /// <summary>Custom signals whose last query did not give this cluster one clean series, by name.</summary>
+    public void CustomSignalProblems(IReadOnlyList<(string Signal, string Problem)> problems) => _customProblems = problems;
 
     public void Decided(ComponentDecision decision, bool acted)
     {
@@ -104,7 +109,8 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
             Set("Paused", false, "NotPaused", "not paused");
         }
 
-        var missing = _decisions.Values.Where(d => !d.Decision.MetricsAvailable).Select(d => MissingSignals(d.Decision)).ToList();
+        var missing = _decisions.Values.Where(d => !d.Decision.MetricsAvailable).Select(d => MissingSignals(d.Decision))
+            .Concat(_customProblems.Select(p => $"signal {p.Signal}: {p.Problem}")).ToList();
         if (_metricsError is not null)
         {
             Set("MetricsAvailable", false, "PrometheusUnavailable", $"{_metricsError}; replicas are held as they are");
@@ -170,7 +176,7 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
 
     private static string MissingSignals(ComponentDecision decision)
     {
-        var signals = decision.Proposals.Where(p => p.MetricsMissing && p.Signal is not null).Select(p => $"{p.Policy} lacks {p.Signal!.Value.ToName()}").Distinct().ToList();
+        var signals = decision.Proposals.Where(p => p.MetricsMissing && p.Signal is not null).Select(p => $"{p.Policy} lacks {p.Signal!.Value.Name}").Distinct().ToList();
         var raised = decision.Guards.Any(g => g.Guard == "fallback") ? $" (raised to its fallback.replicas floor, {decision.To})" : "";
         return $"{decision.Component}: {(signals.Count > 0 ? string.Join(", ", signals) : "signals missing")}{raised}";
     }

@@ -105,9 +105,9 @@ internal sealed class GrpcExternalPolicyClient : IExternalPolicyClient, IDisposa
             MaxReplicas = question.MaxReplicas,
         };
         request.Parameters.Add(question.Parameters);
-        foreach (var (signal, samples) in question.Signals)
+        foreach (var (name, unit, samples) in question.Signals)
         {
-            var window = new V1.SignalWindow { Name = signal.ToName(), Unit = signal.Unit() };
+            var window = new V1.SignalWindow { Name = name, Unit = unit };
             foreach (var sample in samples.Span)
             {
                 window.Samples.Add(new V1.Sample { Time = Timestamp.FromDateTimeOffset(sample.Time), Value = sample.Value });

@@ -15,4 +15,11 @@ internal interface IMetricsSource
     /// <summary>Each signal's values from <paramref name="start"/> to <paramref name="end"/> every <paramref name="step"/>.</summary>
     Task<MetricsSnapshot> FetchRangeAsync(
         DateTimeOffset start, DateTimeOffset end, TimeSpan step, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The custom signals of the batches, one query per batch: at <paramref name="end"/> when <paramref name="start"/> is
+    /// the same instant, else from <paramref name="start"/> to <paramref name="end"/> every <paramref name="step"/>.
+    /// </summary>
+    Task<CustomSignalSnapshot> FetchCustomAsync(
+        IReadOnlyList<CustomSignalBatch> batches, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
 }

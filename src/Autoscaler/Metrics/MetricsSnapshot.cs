@@ -3,7 +3,7 @@ using RwAutoscaler.Policies.Model;
 namespace RwAutoscaler.Autoscaler.Metrics;
 
 /// <summary>How fetching one signal went: clean data only when there is neither an error nor a warning.</summary>
-internal sealed record SignalFetch(Signal Signal, string? Error, IReadOnlyList<string> Warnings, TimeSpan Duration)
+internal sealed record SignalFetch(SignalRef Signal, string? Error, IReadOnlyList<string> Warnings, TimeSpan Duration)
 {
     public bool Ok => Error is null;
 
@@ -34,7 +34,7 @@ internal sealed class MetricsSnapshot
 
     /// <summary>The first error (or warning), for a condition message.</summary>
     public string? FirstError => Fetches.FirstOrDefault(f => !f.Clean) is not { } bad ? null
-        : bad.Error ?? $"{bad.Signal.ToName()}: the answer carried warnings, series may be missing: {string.Join("; ", bad.Warnings)}";
+        : bad.Error ?? $"{bad.Signal.Name}: the answer carried warnings, series may be missing: {string.Join("; ", bad.Warnings)}";
 
     public IEnumerable<ClusterRef> Clusters => _byCluster.Keys;
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Metrics;
@@ -14,6 +16,8 @@ internal sealed class MetricsStore(TimeSpan retention)
     private readonly Dictionary<ClusterRef, Dictionary<(Signal, ComponentKind?, string), SampleBuffer>> _clusters = [];
     private readonly Dictionary<ClusterRef, TimeSpan> _backfilled = [];
     private readonly Dictionary<ClusterRef, TimeSpan> _horizons = [];
+    private readonly Dictionary<(ClusterRef Cluster, string Signal), SampleBuffer> _custom = [];
+    private readonly Dictionary<(ClusterRef Cluster, string Signal), string> _customProblems = [];
 
     /// <summary>Keeps at least <paramref name="horizon"/> of the cluster's signals (what its policies read).</summary>
     public void Retain(ClusterRef cluster, TimeSpan horizon)
@@ -104,9 +108,65 @@ internal sealed class MetricsStore(TimeSpan retention)
         return SignalSet.From(windows);
     }
 
+    /// <summary>Adds what custom queries brought back; a signal that came back clean clears its last problem.</summary>
+    public void IngestCustom(CustomSignalSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        using var scope = _lock.EnterScope();
+        foreach (var (key, samples) in snapshot.Samples)
+        {
+            if (!_custom.TryGetValue(key, out var buffer))
+            {
+                buffer = new SampleBuffer();
+                _custom[key] = buffer;
+            }
+
+            buffer.Add(samples);
+            buffer.TrimBefore(snapshot.Time - RetentionLocked(key.Cluster));
+            _customProblems.Remove(key);
+        }
+
+        foreach (var (key, problem) in snapshot.Problems)
+        {
+            _customProblems[key] = problem;
+        }
+    }
+
+    /// <summary>The windows of the cluster's custom signals, in the spec's order; one that was never read is empty.</summary>
+    public ImmutableArray<CustomWindow> CustomFor(ClusterRef cluster, ImmutableArray<CustomSignalSpec> signals)
+    {
+        if (signals.IsDefaultOrEmpty)
+        {
+            return [];
+        }
+
+        using var scope = _lock.EnterScope();
+        var windows = ImmutableArray.CreateBuilder<CustomWindow>(signals.Length);
+        foreach (var signal in signals)
+        {
+            var window = _custom.TryGetValue((cluster, signal.Name), out var buffer) ? buffer.Window : SignalWindow.Empty;
+            windows.Add(new CustomWindow(signal.Name, signal.Unit, window));
+        }
+
+        return windows.MoveToImmutable();
+    }
+
+    /// <summary>Why the cluster's custom signals could not be read in their last round, by signal name.</summary>
+    public IReadOnlyList<(string Signal, string Problem)> CustomProblems(ClusterRef cluster)
+    {
+        using var scope = _lock.EnterScope();
+        return [.. _customProblems.Where(p => p.Key.Cluster == cluster).Select(p => (p.Key.Signal, p.Value)).OrderBy(p => p.Signal, StringComparer.Ordinal)];
+    }
+
     public void Forget(ClusterRef cluster)
     {
         using var scope = _lock.EnterScope();
+        foreach (var key in _custom.Keys.Concat(_customProblems.Keys).Where(k => k.Cluster == cluster).ToList())
+        {
+            _custom.Remove(key);
+            _customProblems.Remove(key);
+        }
+
         _clusters.Remove(cluster);
         _backfilled.Remove(cluster);
         _horizons.Remove(cluster);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RwAutoscaler.Autoscaler.Prometheus;
+using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Metrics;
 
@@ -28,29 +29,7 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
         DateTimeOffset time, IReadOnlyCollection<ClusterRef>? only, Func<string, CancellationToken, Task<QueryResult>> run, CancellationToken cancellationToken)
     {
         var queries = only is null ? catalogue.Queries : catalogue.For(only);
-        var results = new (SignalFetch Fetch, QueryResult? Result)[queries.Count];
-        using var gate = new SemaphoreSlim(Math.Max(1, parallelism));
-        await Task.WhenAll(queries.Select(async (query, i) =>
-        {
-            await gate.WaitAsync(cancellationToken);
-            var clock = Stopwatch.StartNew();
-            try
-            {
-                var result = await run(query.PromQL, cancellationToken);
-                results[i] = (new SignalFetch(query.Signal, null, result.Warnings, clock.Elapsed), result);
-            }
-            catch (PrometheusException e)
-            {
-                results[i] = (new SignalFetch(query.Signal, e.Message, [], clock.Elapsed), null);
-            }
-            finally
-            {
-                gate.Release();
-            }
-
-            OnQuery?.Invoke(results[i].Fetch);
-        }));
-
+        var results = await QueryAllAsync([.. queries.Select(q => ((SignalRef)q.Signal, q.PromQL))], run, cancellationToken);
         var snapshot = new MetricsSnapshot(time, results.Select(r => r.Fetch).ToArray());
         var wanted = only is null ? null : new HashSet<ClusterRef>(only);
         for (var i = 0; i < queries.Count; i++)
@@ -75,5 +54,63 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
         }
 
         return snapshot;
+    }
+
+    public async Task<CustomSignalSnapshot> FetchCustomAsync(
+        IReadOnlyList<CustomSignalBatch> batches, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        var results = await QueryAllAsync(
+            [.. batches.Select(b => (SignalRef.Custom(b.Signal.Name), b.PromQL))],
+            start == end ? (query, ct) => client.QueryAsync(query, end, ct) : (query, ct) => RangeChunks.QueryAsync(client, query, start, end, step, ct),
+            cancellationToken);
+        var snapshot = new CustomSignalSnapshot(end);
+        for (var i = 0; i < batches.Count; i++)
+        {
+            var (fetch, result) = results[i];
+            if (result is not null && fetch.Clean)
+            {
+                batches[i].Assign(result, catalogue.Options, snapshot);
+                continue;
+            }
+
+            // A custom query that fails holds the policies that read it, not the cluster's other signals.
+            var problem = fetch.Error ?? $"the answer carried warnings, series may be missing: {string.Join("; ", fetch.Warnings)}";
+            foreach (var cluster in batches[i].Clusters)
+            {
+                snapshot.Fail(cluster, batches[i].Signal.Name, problem);
+            }
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Runs the queries a few at a time; each comes back with how it went, and its result when it got one.</summary>
+    private async Task<(SignalFetch Fetch, QueryResult? Result)[]> QueryAllAsync(
+        IReadOnlyList<(SignalRef Signal, string PromQL)> queries, Func<string, CancellationToken, Task<QueryResult>> run, CancellationToken cancellationToken)
+    {
+        var results = new (SignalFetch Fetch, QueryResult? Result)[queries.Count];
+        using var gate = new SemaphoreSlim(Math.Max(1, parallelism));
+        await Task.WhenAll(queries.Select(async (query, i) =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var result = await run(query.PromQL, cancellationToken);
+                results[i] = (new SignalFetch(query.Signal, null, result.Warnings, clock.Elapsed), result);
+            }
+            catch (PrometheusException e)
+            {
+                results[i] = (new SignalFetch(query.Signal, e.Message, [], clock.Elapsed), null);
+            }
+            finally
+            {
+                gate.Release();
+            }
+
+            OnQuery?.Invoke(results[i].Fetch);
+        }));
+        return results;
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using RwAutoscaler.Autoscaler.Prometheus;
 using RwAutoscaler.Policies.Model;
 
@@ -49,9 +48,9 @@ internal sealed class SignalCatalogue
             throw new ArgumentException("at least one cluster", nameof(clusters));
         }
 
-        var namespaces = string.Join('|', clusters.Select(c => RegexEscape(c.Namespace)).Distinct().Order(StringComparer.Ordinal));
-        var names = string.Join('|', clusters.Select(c => RegexEscape(c.Name)).Distinct().Order(StringComparer.Ordinal));
-        return Build($"{_options.NamespaceLabel}=~{Quote(namespaces)},{_options.ClusterLabel}=~{Quote(names)}");
+        var namespaces = PromQLText.Alternation(clusters.Select(c => c.Namespace));
+        var names = PromQLText.Alternation(clusters.Select(c => c.Name));
+        return Build($"{_options.NamespaceLabel}=~{PromQLText.Quote(namespaces)},{_options.ClusterLabel}=~{PromQLText.Quote(names)}");
     }
 
     /// <summary>Which cluster, component and node group a result series belongs to; false when it names no cluster.</summary>
@@ -191,40 +190,6 @@ internal sealed class SignalCatalogue
         : value.TotalSeconds % 60 != 0 ? $"{(long)value.TotalSeconds}s"
         : value.TotalMinutes % 60 != 0 ? $"{(long)value.TotalMinutes}m"
         : $"{(long)value.TotalHours}h";
-
-    private static string Quote(string value)
-    {
-        var text = new StringBuilder("\"");
-        foreach (var ch in value)
-        {
-            text.Append(ch switch
-            {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '\n' => "\\n",
-                _ => ch.ToString(CultureInfo.InvariantCulture),
-            });
-        }
-
-        return text.Append('"').ToString();
-    }
-
-    // RE2 metacharacters; Kubernetes names only ever contain '.' and '-' of these, but namespaces from alerts are input.
-    private static string RegexEscape(string value)
-    {
-        var text = new StringBuilder();
-        foreach (var ch in value)
-        {
-            if (@"\.+*?()|[]{}^$".Contains(ch, StringComparison.Ordinal))
-            {
-                text.Append('\\');
-            }
-
-            text.Append(ch);
-        }
-
-        return text.ToString();
-    }
 }
 
 /// <summary>Where a result series belongs: a cluster, and for per-component signals its component and node group.</summary>

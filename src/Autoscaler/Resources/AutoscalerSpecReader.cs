@@ -14,7 +14,7 @@ namespace RwAutoscaler.Autoscaler.Resources;
 /// </summary>
 internal static class AutoscalerSpecReader
 {
-    private static readonly string[] PolicyFields = ["staleAfter", "compute", "compactor"];
+    private static readonly string[] PolicyFields = ["staleAfter", "signals", "compute", "compactor"];
 
     public static AutoscalerConfig? Read(JsonObject obj, out IReadOnlyList<SpecError> errors, PolicyRegistry? registry = null)
     {

@@ -23,7 +23,7 @@ internal static class RisingWaveAutoscaler
     public static ResourceType Resource { get; } = new(Group, Version, Plural, KindName);
 }
 
-[Description("What to size and how. The policy fields (staleAfter, compute, compactor) are the engine's policy spec: docs/policy-spec.md.")]
+[Description("What to size and how. The policy fields (staleAfter, signals, compute, compactor) are the engine's policy spec: docs/policy-spec.md.")]
 internal sealed record AutoscalerSpec
 {
     [Description("The RisingWave resource to size, in the same namespace.")]
@@ -49,11 +49,30 @@ internal sealed record AutoscalerSpec
     [Pattern(DurationText.Pattern)]
     public string? StaleAfter { get; init; }
 
+    [Description("Custom signals: named PromQL queries, one series per cluster, that utilization (type External) and external policies read by name besides the catalogue's (docs/policy-spec.md, 'Custom signals').")]
+    [ListMap("name")]
+    [MaxItems(32)]
+    public IReadOnlyList<CustomSignal>? Signals { get; init; }
+
     [Description("How compute nodes are sized. At least one of compute and compactor is required.")]
     public ComponentPolicy? Compute { get; init; }
 
     [Description("How compactor nodes are sized.")]
     public ComponentPolicy? Compactor { get; init; }
+}
+
+[Description("A named PromQL signal. {{namespace}} and {{name}} in the query stand for the clusters' namespaces and names as a regular expression (use them with =~ inside double quotes), so one query serves every cluster that defines the same signal; the result must then keep the namespace and risingwave_name labels. A query without them is one value for every cluster.")]
+internal sealed record CustomSignal
+{
+    [Description("The name policies read it by, e.g. sinkBacklog: a letter, then letters and digits; not a catalogue signal's name.")]
+    [Pattern("^[A-Za-z][A-Za-z0-9]{0,62}$")]
+    public required string Name { get; init; }
+
+    [Description("PromQL with one series per cluster, e.g. sum by (namespace, risingwave_name) (my_backlog{namespace=~\"{{namespace}}\", risingwave_name=~\"{{name}}\"}).")]
+    public required string Query { get; init; }
+
+    [Description("The unit, for people and external policies (messages, bytes, events/s).")]
+    public string? Unit { get; init; }
 }
 
 internal sealed record TargetReference
@@ -163,7 +182,7 @@ internal sealed record PolicyEntry
     [Description("external: how much of each signal window is sent (default 5m).")]
     public string? Window { get; init; }
 
-    [Description("external: the catalogue signals sent (default all), e.g. [sourceLagMessages, ingestRate].")]
+    [Description("external: the signals sent, catalogue or custom (default all), e.g. [sourceLagMessages, ingestRate, sinkBacklog].")]
     public IReadOnlyList<string>? Signals { get; init; }
 
     [Description("external: the service's own parameters, passed as strings.")]

@@ -86,7 +86,7 @@ internal sealed class DaemonMetrics
     public void Observe(SignalFetch fetch)
     {
         ArgumentNullException.ThrowIfNull(fetch);
-        var signal = fetch.Signal.ToName();
+        var signal = fetch.Signal.Name;
         Queries.WithLabels(signal).Inc();
         QuerySeconds.Observe(fetch.Duration.TotalSeconds);
         if (!fetch.Ok)

@@ -15,8 +15,11 @@ public enum MetricSource
     External,
 }
 
-/// <summary>One metric of the <c>utilization</c> policy, with HPA's target kinds: AverageValue or Value.</summary>
-public sealed record UtilizationMetric(MetricSource Source, Signal Signal, double? AverageValue, double? Value);
+/// <summary>
+/// One metric of the <c>utilization</c> policy, with HPA's target kinds: AverageValue or Value. A Pods metric reads a
+/// catalogue signal; an External one may read a custom signal too.
+/// </summary>
+public sealed record UtilizationMetric(MetricSource Source, SignalRef Signal, double? AverageValue, double? Value);
 
 /// <summary>
 /// <c>utilization</c>: the Kubernetes HPA replica calculation, exactly
@@ -31,6 +34,8 @@ public sealed record UtilizationPolicySpec : PolicySpec
 
     /// <summary>--horizontal-pod-autoscaler-tolerance, per direction as in autoscaling/v2 behavior.tolerance.</summary>
     public double ScaleUpTolerance { get; init; } = 0.1;
+
+    public override IEnumerable<SignalRef> SignalsRead => Metrics.Select(m => m.Signal);
 
     public double ScaleDownTolerance { get; init; } = 0.1;
 
@@ -85,14 +90,20 @@ internal sealed class UtilizationPolicyType : IPolicyType
 
         var source = map.Choice("type", MetricSource.Pods, ("Pods", MetricSource.Pods), ("External", MetricSource.External));
         var signalName = map.OptionalString("signal");
-        if (!SignalNames.TryParse(signalName, out var signal))
+        var ok = CustomSignalSpec.IsName(signalName);
+        var signal = ok ? SignalRef.Custom(signalName!) : default;
+        if (!ok)
         {
-            errors.Add(map.PathOf("signal"), $"must be one of {string.Join(", ", SignalNames.All)}, got '{signalName}'", map.Field("signal") ?? node);
+            errors.Add(map.PathOf("signal"), $"must be a catalogue signal ({string.Join(", ", SignalNames.All)}) or one defined under signals, got '{signalName}'", map.Field("signal") ?? node);
+        }
+        else if (source == MetricSource.Pods && signal.IsCustom)
+        {
+            map.Fail("signal", map.Field("signal")!, $"'{signalName}' is a custom signal, one series per cluster: read it with type: External");
+            ok = false;
         }
 
         var average = map.OptionalNumber("averageValue", NumberRange.Positive);
         var value = map.OptionalNumber("value", NumberRange.Positive);
-        var ok = signalName is not null && SignalNames.TryParse(signalName, out _);
         if (average is null == value is null)
         {
             errors.Add(path, "must set exactly one target: averageValue or value", node);
@@ -132,7 +143,7 @@ internal sealed class UtilizationPolicy : IScalingPolicy
         var best = new MetricResult(-1, 0, 0, 0, 0, 0);
         var bestIndex = -1;
         var invalid = 0;
-        Signal? invalidSignal = null;
+        SignalRef? invalidSignal = null;
         var invalidSamples = 0;
         for (var i = 0; i < _spec.Metrics.Length; i++)
         {
@@ -207,7 +218,8 @@ internal sealed class UtilizationPolicy : IScalingPolicy
     private MetricResult PodsReplicas(UtilizationMetric metric, in PolicyContext context)
     {
         var target = metric.AverageValue!.Value;
-        var isCpu = metric.Signal == Signal.CpuUtilization;
+        var signal = metric.Signal.BuiltIn!.Value; // the parser lets Pods metrics read catalogue signals only
+        var isCpu = signal == Signal.CpuUtilization;
         var current = context.Current;
         int ready = 0, ignored = 0, missing = 0, invalidSamples = 0;
         double sum = 0;
@@ -216,7 +228,7 @@ internal sealed class UtilizationPolicy : IScalingPolicy
         if (pods.IsDefaultOrEmpty)
         {
             // No per-pod view: every ready pod reports the component average, the other pods report nothing.
-            var reading = context.Latest(metric.Signal);
+            var reading = context.Latest(signal);
             invalidSamples = reading.Invalid;
             var existing = Math.Max(context.Component.CurrentReplicas, context.Component.ReadyReplicas);
             if (reading.IsOk)
@@ -245,9 +257,9 @@ internal sealed class UtilizationPolicy : IScalingPolicy
                     continue;
                 }
 
-                if (!pod.Values.TryGetValue(metric.Signal, out var sample) || !sample.IsUsable || context.Now - sample.Time > context.StaleAfter)
+                if (!pod.Values.TryGetValue(signal, out var sample) || !sample.IsUsable || context.Now - sample.Time > context.StaleAfter)
                 {
-                    invalidSamples += pod.Values.ContainsKey(metric.Signal) && !sample.IsUsable ? 1 : 0;
+                    invalidSamples += pod.Values.ContainsKey(signal) && !sample.IsUsable ? 1 : 0;
                     missing++;
                     continue;
                 }
@@ -380,7 +392,7 @@ internal sealed class UtilizationPolicy : IScalingPolicy
 
     private static ExplanationTemplate Describe(UtilizationMetric metric)
     {
-        var signal = metric.Signal.ToName();
+        var signal = metric.Signal.Name;
         string[] names = ["value", "pods", "target", "ratio", "replicas"];
         return metric.Source switch
         {

@@ -16,6 +16,9 @@ public sealed record AutoscalingSpec
 
     public ImmutableArray<ComponentSpec> Components { get; init; } = [];
 
+    /// <summary>Named PromQL signals that policies may read besides the catalogue's (docs/policy-spec.md, "Custom signals").</summary>
+    public ImmutableArray<CustomSignalSpec> Signals { get; init; } = [];
+
     public ComponentSpec? Find(ComponentKind kind)
     {
         foreach (var component in Components)
@@ -152,4 +155,7 @@ public abstract record PolicySpec
         other is not null && EqualityContract == other.EqualityContract && Type == other.Type && Name == other.Name;
 
     public override int GetHashCode() => HashCode.Combine(EqualityContract, Type, Name);
+
+    /// <summary>The signals the policy names in its spec; a custom one must be defined under <c>signals</c>.</summary>
+    public virtual IEnumerable<SignalRef> SignalsRead => [];
 }

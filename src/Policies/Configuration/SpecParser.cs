@@ -36,10 +36,12 @@ public static class SpecParser
         }
 
         var staleAfter = map.Duration("staleAfter", AutoscalingSpec.DefaultStaleAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        var signals = ReadSignals(map);
+        var defined = signals.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var components = ImmutableArray.CreateBuilder<ComponentSpec>();
         foreach (var kind in new[] { ComponentKind.Compute, ComponentKind.Compactor })
         {
-            if (map.Map(kind.ToName()) is { } component && ReadComponent(component, kind, registry) is { } spec)
+            if (map.Map(kind.ToName()) is { } component && ReadComponent(component, kind, registry, defined) is { } spec)
             {
                 components.Add(spec);
             }
@@ -51,10 +53,63 @@ public static class SpecParser
         }
 
         map.Done();
-        return new AutoscalingSpec { StaleAfter = staleAfter, Components = components.ToImmutable() };
+        return new AutoscalingSpec { StaleAfter = staleAfter, Components = components.ToImmutable(), Signals = signals };
     }
 
-    private static ComponentSpec? ReadComponent(ConfigMapReader map, ComponentKind kind, PolicyRegistry registry)
+    private static ImmutableArray<CustomSignalSpec> ReadSignals(ConfigMapReader map)
+    {
+        var signals = map.List("signals", (node, path) =>
+        {
+            var entry = ConfigMapReader.Open(node, path, map.Errors);
+            if (entry is null)
+            {
+                return null;
+            }
+
+            var name = entry.OptionalString("name");
+            var query = entry.OptionalString("query");
+            var unit = entry.OptionalString("unit") ?? "";
+            var ok = true;
+            if (name is null)
+            {
+                map.Errors.Add(entry.PathOf("name"), "is required: the name policies read the signal by, e.g. sinkBacklog", node);
+                ok = false;
+            }
+            else if (!CustomSignalSpec.IsName(name))
+            {
+                entry.Fail("name", entry.Field("name")!, $"must be a letter then letters and digits (at most 63), e.g. sinkBacklog, got '{name}'");
+                ok = false;
+            }
+            else if (SignalNames.TryParse(name, out _))
+            {
+                entry.Fail("name", entry.Field("name")!, $"'{name}' is a catalogue signal already; give the custom signal another name");
+                ok = false;
+            }
+
+            if (string.IsNullOrWhiteSpace(query))
+            {
+                map.Errors.Add(entry.PathOf("query"), "is required: a PromQL expression with one series per cluster, e.g. "
+                    + "sum by (namespace, risingwave_name) (my_metric{namespace=~\"{{namespace}}\", risingwave_name=~\"{{name}}\"})", node);
+                ok = false;
+            }
+
+            entry.Done();
+            return ok ? new CustomSignalSpec(name!, query!.Trim(), unit) : null;
+        });
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var signal in signals)
+        {
+            if (!seen.Add(signal.Name))
+            {
+                map.Errors.Add(map.PathOf("signals"), $"two signals are named '{signal.Name}'", map.Field("signals"));
+            }
+        }
+
+        return signals;
+    }
+
+    private static ComponentSpec? ReadComponent(ConfigMapReader map, ComponentKind kind, PolicyRegistry registry, HashSet<string> signals)
     {
         var group = map.OptionalString("group") ?? "";
         if (group.Length > 0 && !IsDnsSubdomain(group))
@@ -74,6 +129,15 @@ public static class SpecParser
         if (policies.IsEmpty && !map.Errors.HasErrors)
         {
             map.Errors.Add(map.PathOf("policies"), $"must list at least one policy (types: {string.Join(", ", registry.Types)})", map.Node);
+        }
+
+        for (var i = 0; i < policies.Length; i++)
+        {
+            foreach (var signal in policies[i].SignalsRead.Where(s => s.IsCustom && !signals.Contains(s.Name)).Distinct())
+            {
+                map.Errors.Add($"{map.PathOf("policies")}[{i}]", $"reads signal '{signal.Name}', which is neither a catalogue signal "
+                    + $"({string.Join(", ", SignalNames.All)}) nor defined under signals{(signals.Count == 0 ? "" : $" ({string.Join(", ", signals.Order(StringComparer.Ordinal))})")}", map.Node);
+            }
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -38,7 +38,7 @@ public readonly record struct Proposal
     public bool MetricsMissing { get; init; }
 
     /// <summary>The signal that was missing or had invalid samples, if any.</summary>
-    public Signal? Signal { get; init; }
+    public SignalRef? Signal { get; init; }
 
     /// <summary>Samples of <see cref="Signal"/> ignored because they were NaN, infinite or negative.</summary>
     public int InvalidSamples { get; init; }
@@ -57,11 +57,11 @@ public readonly record struct Proposal
         var text = Template.Render(Numbers);
         if (InvalidSamples > 0 && Signal is { } signal)
         {
-            text += $" ({InvalidSamples} NaN, infinite or negative samples of {signal.ToName()} ignored)";
+            text += $" ({InvalidSamples} NaN, infinite or negative samples of {signal.Name} ignored)";
         }
         else if (MetricsMissing && Signal is { } missing)
         {
-            text += $" ({missing.ToName()} is missing or stale)";
+            text += $" ({missing.Name} is missing or stale)";
         }
 
         return text;

@@ -35,6 +35,8 @@ public readonly struct PolicyContext
 
     public SignalWindow this[Signal signal] => Component.Signals[signal];
 
+    public SignalWindow this[SignalRef signal] => Component.Signals[signal];
+
     /// <summary>The newest entry of this component in the history, or null.</summary>
     public HistoryEntry? LastEntry
     {
@@ -59,4 +61,7 @@ public readonly struct PolicyContext
 
     public WindowReading Window(Signal signal, DateTimeOffset from) =>
         SignalReader.Window(Component.Signals[signal], from, Now, StaleAfter);
+
+    /// <summary>The newest usable value of a catalogue or custom signal.</summary>
+    public SignalReading Latest(SignalRef signal) => SignalReader.Latest(Component.Signals[signal], Now, StaleAfter);
 }

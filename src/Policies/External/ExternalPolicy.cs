@@ -63,11 +63,14 @@ internal sealed class ExternalPolicy(ExternalPolicySpec spec, IExternalPolicyCli
     private ExternalQuestion Question(in PolicyContext context)
     {
         var from = context.Now - spec.Window;
-        var signals = spec.Signals.IsDefaultOrEmpty ? Enum.GetValues<Signal>() : spec.Signals.AsSpan().ToArray();
-        var windows = ImmutableArray.CreateBuilder<(Signal, ReadOnlyMemory<Sample>)>(signals.Length);
-        foreach (var signal in signals)
+        var set = context.Component.Signals;
+        var named = spec.Signals.IsDefaultOrEmpty
+            ? [.. Enum.GetValues<Signal>().Select(s => (SignalRef)s), .. set.CustomSignals.Select(c => SignalRef.Custom(c.Name))]
+            : spec.Signals;
+        var windows = ImmutableArray.CreateBuilder<SentWindow>(named.Length);
+        foreach (var signal in named)
         {
-            var memory = context.Component.Signals[signal].Memory;
+            var memory = set[signal].Memory;
             var span = memory.Span;
             var start = 0;
             while (start < span.Length && span[start].Time < from)
@@ -81,7 +84,7 @@ internal sealed class ExternalPolicy(ExternalPolicySpec spec, IExternalPolicyCli
                 end--;
             }
 
-            windows.Add((signal, memory[start..end]));
+            windows.Add(new SentWindow(signal.Name, UnitOf(signal, set), memory[start..end]));
         }
 
         return new ExternalQuestion
@@ -96,6 +99,24 @@ internal sealed class ExternalPolicy(ExternalPolicySpec spec, IExternalPolicyCli
             Parameters = spec.Parameters,
             Signals = windows.MoveToImmutable(),
         };
+    }
+
+    private static string UnitOf(SignalRef signal, SignalSet set)
+    {
+        if (signal.BuiltIn is { } builtIn)
+        {
+            return builtIn.Unit();
+        }
+
+        foreach (var custom in set.CustomSignals)
+        {
+            if (custom.Name == signal.Name)
+            {
+                return custom.Unit;
+            }
+        }
+
+        return "";
     }
 
     // The service's text goes into a composite format: braces are literal there.

@@ -23,8 +23,10 @@ public sealed record ExternalPolicySpec : PolicySpec
     /// <summary>How much of each signal window is sent.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The signals sent; empty sends every catalogue signal.</summary>
-    public ImmutableArray<Signal> Signals { get; init; } = [];
+    /// <summary>The signals sent, catalogue or custom; empty sends every catalogue signal and every custom one.</summary>
+    public ImmutableArray<SignalRef> Signals { get; init; } = [];
+
+    public override IEnumerable<SignalRef> SignalsRead => Signals;
 
     public ImmutableSortedDictionary<string, string> Parameters { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
@@ -61,12 +63,12 @@ public sealed class ExternalPolicyType(IExternalPolicyConnector connector) : IPo
         var window = fields.Duration("window", TimeSpan.FromMinutes(5), TimeSpan.Zero, TimeSpan.FromDays(7));
         var signals = fields.List("signals", (node, path) =>
         {
-            if (node is ConfigScalar scalar && SignalNames.TryParse(scalar.Value, out var signal))
+            if (node is ConfigScalar scalar && CustomSignalSpec.IsName(scalar.Value))
             {
-                return (object)signal;
+                return (object)SignalRef.Custom(scalar.Value);
             }
 
-            fields.Errors.Add(path, $"must be a catalogue signal ({string.Join(", ", Enum.GetValues<Signal>().Select(s => s.ToName()))})", node);
+            fields.Errors.Add(path, $"must be a signal name: a catalogue signal ({string.Join(", ", SignalNames.All)}) or one defined under signals", node);
             return null;
         });
         var parameters = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
@@ -99,7 +101,7 @@ public sealed class ExternalPolicyType(IExternalPolicyConnector connector) : IPo
             Timeout = timeout,
             MaxConcurrency = concurrency,
             Window = window,
-            Signals = [.. signals.Cast<Signal>()],
+            Signals = [.. signals.Cast<SignalRef>()],
             Parameters = parameters.ToImmutable(),
             BearerTokenFile = token,
             CaFile = ca,

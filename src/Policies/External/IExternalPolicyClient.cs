@@ -23,9 +23,12 @@ public sealed record ExternalQuestion
 
     public required ImmutableSortedDictionary<string, string> Parameters { get; init; }
 
-    /// <summary>The signal windows sent, by catalogue name, oldest sample first.</summary>
-    public required ImmutableArray<(Signal Signal, ReadOnlyMemory<Sample> Samples)> Signals { get; init; }
+    /// <summary>The signal windows sent, catalogue and custom, oldest sample first.</summary>
+    public required ImmutableArray<SentWindow> Signals { get; init; }
 }
+
+/// <summary>One signal window in a question: the signal's name and unit, and its samples.</summary>
+public readonly record struct SentWindow(string Name, string Unit, ReadOnlyMemory<Sample> Samples);
 
 /// <summary>An external policy's answer: replicas, or no opinion; its reason and its own numbers for the trail.</summary>
 public sealed record ExternalAnswer(int? Replicas, string Reason, ImmutableArray<(string Name, double Value)> Numbers);

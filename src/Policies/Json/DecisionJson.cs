@@ -92,7 +92,7 @@ public static class DecisionJson
         writer.WriteBoolean("metricsMissing", p.MetricsMissing);
         if (p.Signal is { } signal)
         {
-            writer.WriteString("signal", signal.ToName());
+            writer.WriteString("signal", signal.Name);
         }
 
         if (p.InvalidSamples > 0)

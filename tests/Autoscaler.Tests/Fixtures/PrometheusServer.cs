@@ -148,10 +148,29 @@ internal sealed class PrometheusServer : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>Waits until every target has been scraped successfully at least <paramref name="scrapes"/> times since now.</summary>
+    /// <summary>
+    /// Waits until every target's last scrape succeeded, then <paramref name="scrapes"/> - 1 scrape intervals more; fails
+    /// with Prometheus's own reason when a target keeps failing.
+    /// </summary>
     public async Task WaitForScrapesAsync(int scrapes = 2)
     {
-        await Task.Delay(_scrapeInterval * scrapes + TimeSpan.FromMilliseconds(500));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string last;
+        do
+        {
+            last = await http.GetStringAsync(new Uri(Address, "api/v1/targets?state=active"));
+            var targets = System.Text.Json.Nodes.JsonNode.Parse(last)!["data"]!["activeTargets"]!.AsArray();
+            if (targets.Count == _targets.Count && targets.All(t => (string?)t!["health"] == "up"))
+            {
+                await Task.Delay(_scrapeInterval * (scrapes - 1));
+                return;
+            }
+
+            await Task.Delay(_scrapeInterval / 4);
+        }
+        while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"prometheus's targets are not all up after 30 s: {last}");
     }
 
     public async ValueTask DisposeAsync()

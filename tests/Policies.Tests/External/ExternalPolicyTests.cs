@@ -62,7 +62,8 @@ public sealed class ExternalPolicyTests
         Assert.Equal(ComponentKey.Compute, question.Component);
         Assert.Equal((4, 4, 10), (question.CurrentReplicas, question.ReadyReplicas, question.MaxReplicas));
         Assert.Equal("60", question.Parameters["targetDrainSeconds"]);
-        Assert.Equal([Signal.SourceLagMessages, Signal.IngestRate], question.Signals.Select(s => s.Signal));
+        Assert.Equal(["sourceLagMessages", "ingestRate"], question.Signals.Select(s => s.Name));
+        Assert.Equal(["messages", "events/s"], question.Signals.Select(s => s.Unit));
         Assert.All(question.Signals, s => Assert.Equal(5, s.Samples.Length)); // 1 m of 15 s samples, both ends included
         Assert.Equal(Build.Now, question.Now);
     }
