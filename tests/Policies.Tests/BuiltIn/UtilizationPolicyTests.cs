@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Decisions;
 using RwAutoscaler.Policies.Model;
 using RwAutoscaler.Policies.Tests.Support;
@@ -133,6 +134,32 @@ public sealed class UtilizationPolicyTests
         var proposal = policy.Propose(Build.Context(component));
 
         Assert.Equal(c.Expected, proposal.Replicas);
+    }
+
+    [Fact]
+    public void An_external_metric_reads_a_custom_signal_and_names_it_when_it_is_missing()
+    {
+        var spec = Build.Spec("""
+            signals: [{name: sinkBacklog, query: sum(sink_backlog), unit: messages}]
+            compute:
+              maxReplicas: 20
+              policies:
+                - type: utilization
+                  metrics: [{type: External, signal: sinkBacklog, averageValue: 10000}]
+            """);
+        var policy = PolicyRegistry.BuiltIn.Create(spec.Components[0].Policies[0]);
+        var component = Build.Component(ComponentKind.Compute, 3) with { CurrentReplicas = 3, ReadyReplicas = 3 };
+        var custom = new CustomWindow("sinkBacklog", "messages", Build.Constant(52_000, TimeSpan.FromMinutes(1)));
+
+        var proposal = policy.Propose(Build.Context(component with { Signals = component.Signals.WithCustom([custom]) }));
+        Assert.Equal(6, proposal.Replicas); // ceil(52000 / 10000), as HPA's AverageValue on an External metric
+        Assert.Equal("sinkBacklog is 52000 against a target of 10000 per pod over 3 pods (ratio 1.733) -> 6", proposal.Explain());
+
+        var missing = policy.Propose(Build.Context(component));
+        Assert.Equal(ProposalKind.Abstain, missing.Kind);
+        Assert.True(missing.MetricsMissing);
+        Assert.Equal("sinkBacklog", missing.Signal?.Name);
+        Assert.Contains("(sinkBacklog is missing or stale)", missing.Explain(), StringComparison.Ordinal);
     }
 
     [Theory]

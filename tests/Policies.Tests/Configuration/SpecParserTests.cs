@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Tests.Support;
 using RwAutoscaler.Policies.BuiltIn;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Model;
@@ -43,7 +44,17 @@ public sealed class SpecParserTests
         { "compute: {maxReplicas: 3, behavior: {scaleDown: {stabilizationWindowSeconds: 4000}}, policies: [{type: fixed, replicas: 1}]}", "compute.behavior.scaleDown.stabilizationWindowSeconds: must be an integer in [0, 3600], got 4000" },
         { "compute: {maxReplicas: 3, behavior: {scaleUp: {policies: [{type: Pods, value: 4, periodSeconds: 1801}]}}, policies: [{type: fixed, replicas: 1}]}", "periodSeconds: must be an integer in [1, 1800], got 1801" },
         { "compute: {maxReplicas: 3, behavior: {scaleUp: {selectPolicy: Maximum}}, policies: [{type: fixed, replicas: 1}]}", "compute.behavior.scaleUp.selectPolicy: must be one of Max, Min, Disabled, got 'Maximum'" },
-        { "compute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{signal: cpu, averageValue: 0.8}]}]}", "compute.policies[0].metrics[0].signal: must be one of ingestRate" },
+        { "compute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{type: External, signal: cpu, averageValue: 0.8}]}]}", "compute.policies[0]: reads signal 'cpu', which is neither a catalogue signal (ingestRate, " },
+        { "compute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{signal: cpu-util, averageValue: 0.8}]}]}", "compute.policies[0].metrics[0].signal: must be a catalogue signal (ingestRate, " },
+        { "signals: [{name: backlog, query: x}]\ncompute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{signal: backlog, averageValue: 0.8}]}]}", "compute.policies[0].metrics[0].signal: 'backlog' is a custom signal, one series per cluster: read it with type: External" },
+        { "signals: [{name: backlog, query: x}]\ncompute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{type: External, signal: lag, value: 5}]}]}", "reads signal 'lag', which is neither a catalogue signal (ingestRate, processedRate, busyRatio, backpressureRatio, cpuUtilization, barrierLatencyP99, sourceLagMessages, sourceLagSeconds, compactionPendingBytes, compactionRunningSlots, l0WriteStop) nor defined under signals (backlog)" },
+        { "signals: [{name: busyRatio, query: x}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals[0].name: 'busyRatio' is a catalogue signal already" },
+        { "signals: [{name: sink-backlog, query: x}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals[0].name: must be a letter then letters and digits (at most 63), e.g. sinkBacklog, got 'sink-backlog'" },
+        { "signals: [{name: backlog}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals[0].query: is required: a PromQL expression with one series per cluster" },
+        { "signals: [{query: x}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals[0].name: is required" },
+        { "signals: [{name: a, query: x}, {name: a, query: y}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals: two signals are named 'a'" },
+        { "signals: [{name: a, query: x, units: s}]\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals[0].units: unknown field; did you mean unit?" },
+        { "signals: {name: a}\ncompute: {maxReplicas: 3, policies: [{type: fixed, replicas: 1}]}", "signals: must be a list" },
         { "compute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{signal: cpuUtilization}]}]}", "compute.policies[0].metrics[0]: must set exactly one target: averageValue or value" },
         { "compute: {maxReplicas: 3, policies: [{type: utilization, metrics: [{signal: cpuUtilization, value: 3}]}]}", "a Pods metric has an averageValue target only" },
         { "compute: {maxReplicas: 3, policies: [{type: throughput, targetUtilization: .nan}]}", "must be a number in (0, 1], got '.nan'" },
@@ -62,6 +73,30 @@ public sealed class SpecParserTests
     public void Bad_specs_are_rejected_with_the_field_named(string yaml, string expected)
     {
         Assert.Contains(expected, ErrorOf(yaml), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Custom_signals_are_read_with_their_query_and_unit()
+    {
+        var spec = Build.Spec("""
+            signals:
+              - name: sinkBacklog
+                query: sum by (namespace, risingwave_name) (sink_backlog{namespace=~"{{namespace}}", risingwave_name=~"{{name}}"})
+                unit: messages
+              - {name: ordersPending, query: sum(orders_pending)}
+            compute:
+              maxReplicas: 10
+              policies:
+                - type: utilization
+                  metrics: [{type: External, signal: sinkBacklog, averageValue: 10000}]
+            """);
+
+        Assert.Equal<CustomSignalSpec[]>(
+            [new CustomSignalSpec("sinkBacklog", "sum by (namespace, risingwave_name) (sink_backlog{namespace=~\"{{namespace}}\", risingwave_name=~\"{{name}}\"})", "messages"),
+             new CustomSignalSpec("ordersPending", "sum(orders_pending)", "")],
+            spec.Signals.ToArray());
+        Assert.True(spec.Signals[0].IsTemplated);
+        Assert.False(spec.Signals[1].IsTemplated);
     }
 
     [Fact]

@@ -69,6 +69,29 @@ public sealed class ExternalPolicyTests
     }
 
     [Fact]
+    public async Task Sends_custom_signals_with_their_unit_and_every_one_when_none_is_named()
+    {
+        const string yaml = """
+            signals: [{name: sinkBacklog, query: sum(sink_backlog), unit: messages}]
+            compute:
+              maxReplicas: 10
+              policies:
+                - {type: external, endpoint: "http://policy.test:50051", window: 1m}
+            """;
+        var (engine, client) = Engine(_ => new ExternalAnswer(null, "no opinion", []), yaml);
+        var observation = Observation();
+        var compute = observation.Components[0];
+        var custom = new CustomWindow("sinkBacklog", "messages", Build.Constant(70, TimeSpan.FromMinutes(5)));
+        await engine.EvaluateAsync(observation with { Components = [compute with { Signals = compute.Signals.WithCustom([custom]) }] }, default);
+
+        var question = Assert.Single(client.Asked);
+        Assert.Equal([.. SignalNames.All, "sinkBacklog"], question.Signals.Select(s => s.Name));
+        var sent = question.Signals[^1];
+        Assert.Equal("messages", sent.Unit);
+        Assert.Equal(5, sent.Samples.Length);
+    }
+
+    [Fact]
     public async Task An_answer_is_a_proposal_with_the_services_reason_and_numbers_in_the_trail()
     {
         var (engine, _) = Engine(_ => new ExternalAnswer(6, "a backlog drains in {60} s", [("lag_messages", 5000), ("needed_per_s", 1083.3333)]));
@@ -132,7 +155,8 @@ public sealed class ExternalPolicyTests
     [InlineData("endpoint: http://policy.test/v1", "compute.policies[0].endpoint: must be an http:// or https:// address with no path")]
     [InlineData("name: x", "compute.policies[0].endpoint: required")]
     [InlineData("endpoint: http://p:1\ntimeout: 5x", "compute.policies[0].timeout:")]
-    [InlineData("endpoint: http://p:1\nsignals: [lag]", "compute.policies[0].signals[0]: must be a catalogue signal")]
+    [InlineData("endpoint: http://p:1\nsignals: [lag]", "compute.policies[0]: reads signal 'lag', which is neither a catalogue signal")]
+    [InlineData("endpoint: http://p:1\nsignals: [lag-seconds]", "compute.policies[0].signals[0]: must be a signal name: a catalogue signal")]
     [InlineData("endpoint: http://p:1\ncaFile: /ca.crt", "compute.policies[0].caFile: needs an https:// endpoint")]
     [InlineData("endpoint: http://p:1\nmaxConcurrency: 0", "compute.policies[0].maxConcurrency:")]
     [InlineData("endpoint: http://p:1\nendpont: x", "compute.policies[0].endpont: unknown field")]
