@@ -2,6 +2,7 @@ using System.CommandLine;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.DryRun;
 using RwAutoscaler.Autoscaler.Recording;
+using RwAutoscaler.Policies.Configuration;
 using Spectre.Console;
 
 namespace RwAutoscaler.Autoscaler.Commands;
@@ -34,7 +35,7 @@ internal static class DryRunCommand
             // Policies first: a bad policy file should not wait for a long fetch from Prometheus.
             var files = new[] { result.GetValue(policy)! }.Concat(result.GetValue(compare) ?? []).ToList();
             var specs = files.Select((f, i) => (Name: Path.GetFileNameWithoutExtension(f.Name), Spec: InputFiles.Policy(f, i == 0 ? "--policy" : "--compare"))).ToList();
-            var recorded = file is not null ? Load(file) : await range.RecordAsync(result, cli, time, quiet: result.GetValue(json), cancellationToken);
+            var recorded = file is not null ? Load(file) : await range.RecordAsync(result, cli, time, quiet: result.GetValue(json), CustomSignals(specs), cancellationToken);
             var results = Replay(cli, recorded, specs, quiet: result.GetValue(json));
             if (result.GetValue(report) is { } page)
             {
@@ -57,6 +58,26 @@ internal static class DryRunCommand
             return ExitCodes.Ok;
         }));
         return command;
+    }
+
+    /// <summary>Every custom signal the specs define, once; one name defined two ways cannot be recorded once for both.</summary>
+    private static List<CustomSignalSpec> CustomSignals(List<(string Name, AutoscalingSpec Spec)> specs)
+    {
+        var signals = new Dictionary<string, (CustomSignalSpec Signal, string Spec)>(StringComparer.Ordinal);
+        foreach (var (name, spec) in specs)
+        {
+            foreach (var signal in spec.Signals)
+            {
+                if (signals.TryGetValue(signal.Name, out var seen) && seen.Signal != signal)
+                {
+                    throw new CliError($"--compare: {name} defines signal '{signal.Name}' with another query than {seen.Spec}; give it another name in one of them");
+                }
+
+                signals[signal.Name] = (signal, name);
+            }
+        }
+
+        return [.. signals.Values.Select(s => s.Signal)];
     }
 
     private static void WriteReport(FileInfo page, Recording.Recording recorded, List<DryRunResult> results)

@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Text.Json;
 using RwAutoscaler.Autoscaler.Cli;
+using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Decisions;
 using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.History;
 using RwAutoscaler.Policies.Json;
+using RwAutoscaler.Policies.Model;
 using Spectre.Console;
 
 namespace RwAutoscaler.Autoscaler.Commands;
@@ -28,7 +30,7 @@ internal static class EvaluateCommand
         command.SetAction(result => cli.Run(() =>
         {
             var spec = InputFiles.Policy(result.GetValue(policy)!);
-            var observed = InputFiles.Observation(result.GetValue(observation)!);
+            var observed = WithUnits(InputFiles.Observation(result.GetValue(observation)!), spec);
             var past = InputFiles.History(result.GetValue(history));
             var now = InputFiles.Time(result.GetValue(at), "--at");
             var decision = new ScalingEngine(spec).Evaluate(observed, new ScalingHistory(past.AsMemory()), now: now);
@@ -92,4 +94,13 @@ internal static class EvaluateCommand
             }
         }
     }
+
+    // An observation file carries a custom signal's samples; its unit is in the spec that defines it.
+    private static ClusterObservation WithUnits(ClusterObservation observed, AutoscalingSpec spec) => observed with
+    {
+        Components = [.. observed.Components.Select(c => c with
+        {
+            Signals = c.Signals.WithCustom([.. c.Signals.CustomSignals.Select(w => w with { Unit = spec.Signals.FirstOrDefault(s => s.Name == w.Name)?.Unit ?? w.Unit })]),
+        })],
+    };
 }

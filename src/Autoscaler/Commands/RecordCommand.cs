@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Model;
 using System.CommandLine;
 using RwAutoscaler.Autoscaler.Cli;
@@ -15,11 +16,13 @@ internal static class RecordCommand
     {
         var range = new RangeFlags();
         var output = new Option<FileInfo>("--out") { Description = "The recording file to write", Required = true };
-        var command = new Command("record", "Record a cluster's signals and replica counts from Prometheus into a file for dry-runs") { output };
+        var policy = new Option<FileInfo?>("--policy") { Description = "Also record the custom signals this policy spec defines (its signals: list)" };
+        var command = new Command("record", "Record a cluster's signals and replica counts from Prometheus into a file for dry-runs") { output, policy };
         range.AddTo(command);
         command.SetAction((result, cancellationToken) => cli.RunAsync(async () =>
         {
-            var recording = await range.RecordAsync(result, cli, time, quiet: false, cancellationToken);
+            var custom = result.GetValue(policy) is { } file ? InputFiles.Policy(file).Signals : [];
+            var recording = await range.RecordAsync(result, cli, time, quiet: false, custom, cancellationToken);
             var target = result.GetValue(output)!;
             try
             {
@@ -70,7 +73,8 @@ internal sealed class RangeFlags
 
     public bool Given(ParseResult result) => result.GetValue(_prometheus.Url) is not null;
 
-    public async Task<Recording.Recording> RecordAsync(ParseResult result, CliContext cli, TimeProvider time, bool quiet, CancellationToken cancellationToken)
+    public async Task<Recording.Recording> RecordAsync(
+        ParseResult result, CliContext cli, TimeProvider time, bool quiet, IReadOnlyList<CustomSignalSpec> custom, CancellationToken cancellationToken)
     {
         var prometheus = _prometheus.Prometheus(result) ?? throw new CliError("--prometheus: is required");
         var catalogue = _prometheus.Catalogue(result);
@@ -97,8 +101,8 @@ internal sealed class RangeFlags
 
         IRecordingPlan plan = result.GetValue(Queries) switch
         {
-            "risingwave" => new RisingWavePlan(new SignalCatalogue(catalogue)),
-            "exported" => new ExportedPlan(catalogue.NamespaceLabel, catalogue.ClusterLabel),
+            "risingwave" => new RisingWavePlan(new SignalCatalogue(catalogue), custom),
+            "exported" => new ExportedPlan(catalogue.NamespaceLabel, catalogue.ClusterLabel, custom),
             var other => throw new CliError($"--queries: expected risingwave or exported, got '{other}'"),
         };
 

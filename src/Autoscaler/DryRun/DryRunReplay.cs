@@ -25,7 +25,7 @@ public static class DryRunReplay
         var session = new ScalingSession(new ScalingEngine(spec));
         var tracks = spec.Components
             .Where(c => recording.Find(c.Key, SeriesKind.TargetReplicas) is not null)
-            .Select(c => new Track(recording, c.Key))
+            .Select(c => new Track(recording, c.Key, spec.Signals))
             .ToArray();
         if (tracks.Length == 0)
         {
@@ -92,12 +92,16 @@ public static class DryRunReplay
         private readonly int[] _upTo = new int[SignalNames.Count];
         private readonly SignalWindow[] _windows = new SignalWindow[SignalNames.Count];
         private readonly SignalSet _signals;
+        private readonly ImmutableArray<CustomSignalSpec> _customSpecs;
+        private readonly Sample[][] _custom;
+        private readonly int[] _customUpTo;
+        private readonly CustomWindow[] _customWindows;
         private readonly int[] _policy;
         private readonly bool[] _gap;
         private readonly List<DryRunDecision> _decisions = [];
         private int _last = -1;
 
-        public Track(Recording.Recording recording, ComponentKey key)
+        public Track(Recording.Recording recording, ComponentKey key, ImmutableArray<CustomSignalSpec> custom)
         {
             _recording = recording;
             Key = key;
@@ -106,19 +110,26 @@ public static class DryRunReplay
             _cores = recording.Find(key, SeriesKind.CoresPerReplica);
             foreach (var signal in Enum.GetValues<Signal>())
             {
-                var values = recording.Find(key, SeriesKind.Signal, signal);
-                // Steps without data become no sample at all: the engine then sees a gap, not a NaN value.
-                _samples[(int)signal] = values is null
-                    ? []
-                    : values.Select((v, i) => new Sample(recording.TimeAt(i), v)).Where(s => !double.IsNaN(s.Value)).ToArray();
+                _samples[(int)signal] = Samples(recording, recording.Find(key, SeriesKind.Signal, signal));
             }
 
             _signals = SignalSet.Wrap(_windows);
+
+            // The spec's custom signals, from the recording's series of the same name (record --policy, or a dry-run
+            // from Prometheus, records them); one the recording lacks is missing, and the policies that read it hold.
+            _customSpecs = custom.IsDefault ? [] : custom;
+            _custom = [.. _customSpecs.Select(c => Samples(recording, recording.Find(key, SeriesKind.Signal, SignalRef.Custom(c.Name))))];
+            _customUpTo = new int[_custom.Length];
+            _customWindows = new CustomWindow[_custom.Length];
             _policy = new int[recording.Count];
             _gap = new bool[recording.Count];
         }
 
         public ComponentKey Key { get; }
+
+        // Steps without data become no sample at all: the engine then sees a gap, not a NaN value.
+        private static Sample[] Samples(Recording.Recording recording, double[]? values) =>
+            values is null ? [] : values.Select((v, i) => new Sample(recording.TimeAt(i), v)).Where(s => !double.IsNaN(s.Value)).ToArray();
 
         /// <summary>A step is a gap when the replica count or every signal is missing.</summary>
         public bool IsGap(int step)
@@ -132,6 +143,14 @@ public static class DryRunReplay
             {
                 var samples = _samples[s];
                 if (_upTo[s] > 0 && samples[_upTo[s] - 1].Time == _recording.TimeAt(step))
+                {
+                    return false;
+                }
+            }
+
+            for (var c = 0; c < _custom.Length; c++)
+            {
+                if (_customUpTo[c] > 0 && _custom[c][_customUpTo[c] - 1].Time == _recording.TimeAt(step))
                 {
                     return false;
                 }
@@ -153,6 +172,16 @@ public static class DryRunReplay
 
                 _windows[s] = new SignalWindow(samples.AsMemory(0, _upTo[s]));
             }
+
+            for (var c = 0; c < _custom.Length; c++)
+            {
+                while (_customUpTo[c] < _custom[c].Length && _custom[c][_customUpTo[c]].Time <= now)
+                {
+                    _customUpTo[c]++;
+                }
+
+                _customWindows[c] = new CustomWindow(_customSpecs[c].Name, _customSpecs[c].Unit, new SignalWindow(_custom[c].AsMemory(0, _customUpTo[c])));
+            }
         }
 
         public ComponentObservation Observe(int step)
@@ -167,7 +196,7 @@ public static class DryRunReplay
                 ReadyReplicas = ready,
                 RescaleInProgress = ready != target,
                 CoresPerReplica = _cores is not null && _cores[step] > 0 ? _cores[step] : null,
-                Signals = _signals,
+                Signals = _custom.Length == 0 ? _signals : _signals.WithCustom([.. _customWindows]),
             };
         }
 

@@ -68,7 +68,7 @@ public static class OpenMetricsExport
             .Select(l => $"{l.Key}=\"{Escape(l.Value)}\"")
             .Append($"component=\"{series.Component.Kind.ToName()}\"")
             .Append($"group=\"{Escape(series.Component.Group)}\"")
-            .Append(series.Kind == SeriesKind.Signal ? $"signal=\"{series.Signal!.Value.ToName()}\"" : $"kind=\"{SeriesInfo.KindName(series.Kind)}\"");
+            .Append(series.Kind == SeriesKind.Signal ? $"signal=\"{series.Signal!.Value.Name}\"" : $"kind=\"{SeriesInfo.KindName(series.Kind)}\"");
         return string.Join(',', labels);
     }
 

@@ -16,9 +16,9 @@ public enum SeriesKind
 }
 
 /// <summary>Which series one block of a recording is, and the PromQL it came from.</summary>
-public sealed record SeriesInfo(ComponentKey Component, SeriesKind Kind, Signal? Signal, string Query)
+public sealed record SeriesInfo(ComponentKey Component, SeriesKind Kind, SignalRef? Signal, string Query)
 {
-    public string Name => Kind == SeriesKind.Signal ? $"{Component}/{Signal!.Value.ToName()}" : $"{Component}/{KindName(Kind)}";
+    public string Name => Kind == SeriesKind.Signal ? $"{Component}/{Signal!.Value.Name}" : $"{Component}/{KindName(Kind)}";
 
     public static string KindName(SeriesKind kind) => kind switch
     {
@@ -65,7 +65,7 @@ public sealed record Recording
 
     public IEnumerable<ComponentKey> Components => Series.Select(s => s.Component).Distinct();
 
-    public double[]? Find(ComponentKey component, SeriesKind kind, Signal? signal = null)
+    public double[]? Find(ComponentKey component, SeriesKind kind, SignalRef? signal = null)
     {
         for (var i = 0; i < Series.Length; i++)
         {

@@ -214,7 +214,7 @@ public static class RecordingFile
                 writer.WriteString("kind", SeriesInfo.KindName(series.Kind));
                 if (series.Signal is { } signal)
                 {
-                    writer.WriteString("signal", signal.ToName());
+                    writer.WriteString("signal", signal.Name);
                 }
 
                 writer.WriteString("query", series.Query);
@@ -299,13 +299,13 @@ public static class RecordingFile
             "coresPerReplica" => SeriesKind.CoresPerReplica,
             _ => throw new JsonFormatException($"{path}.kind: expected signal, targetReplicas, readyReplicas or coresPerReplica, got \"{kindName}\""),
         };
-        Signal? signal = null;
+        SignalRef? signal = null;
         if (seriesKind == SeriesKind.Signal)
         {
             var signalName = JsonRead.String(JsonRead.Required(item, "signal", path), path + ".signal");
-            signal = SignalNames.TryParse(signalName, out var parsed)
-                ? parsed
-                : throw new JsonFormatException($"{path}.signal: unknown signal \"{signalName}\"; expected one of {string.Join(", ", SignalNames.All)}");
+            signal = CustomSignalSpec.IsName(signalName)
+                ? SignalRef.Custom(signalName)
+                : throw new JsonFormatException($"{path}.signal: expected a catalogue signal ({string.Join(", ", SignalNames.All)}) or a custom signal's name, got \"{signalName}\"");
         }
 
         var query = JsonRead.Optional(item, "query") is { } q ? JsonRead.String(q, path + ".query") : "";

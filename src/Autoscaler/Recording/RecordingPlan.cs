@@ -1,5 +1,6 @@
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
+using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Recording;
@@ -17,11 +18,11 @@ internal interface IRecordingPlan
 }
 
 /// <summary>
-/// Recording from a live Prometheus that scrapes RisingWave: the daemon's signal catalogue, plus the replica
-/// counts RisingWave itself reports (<c>worker_num</c> of the meta node: registered compute nodes and
-/// compactors) and the cores per process (<c>process_cpu_core_num</c>).
+/// Recording from a live Prometheus that scrapes RisingWave: the daemon's signal catalogue and the custom signals the
+/// policies define, plus the replica counts RisingWave itself reports (<c>worker_num</c> of the meta node: registered
+/// compute nodes and compactors) and the cores per process (<c>process_cpu_core_num</c>).
 /// </summary>
-internal sealed class RisingWavePlan(SignalCatalogue catalogue) : IRecordingPlan
+internal sealed class RisingWavePlan(SignalCatalogue catalogue, IReadOnlyList<CustomSignalSpec>? custom = null) : IRecordingPlan
 {
     private static readonly ComponentKey[] Components = [ComponentKey.Compute, ComponentKey.Compactor];
 
@@ -46,6 +47,19 @@ internal sealed class RisingWavePlan(SignalCatalogue catalogue) : IRecordingPlan
             }
         }
 
+        foreach (var signal in custom ?? [])
+        {
+            // As the daemon reads it: the series that names the cluster, or for a query that names none, the unlabelled one.
+            var batch = new CustomSignalBatch(signal, [cluster]);
+            foreach (var component in Components)
+            {
+                planned.Add(new PlannedSeries(
+                    new SeriesInfo(component, SeriesKind.Signal, SignalRef.Custom(signal.Name), batch.PromQL),
+                    series => (series.Label(catalogue.Options.NamespaceLabel), series.Label(catalogue.Options.ClusterLabel)) is var (ns, name)
+                        && (ns == cluster.Namespace && name == cluster.Name || (!signal.IsTemplated && ns is null && name is null))));
+            }
+        }
+
         var o = catalogue.Options;
         var select = $"{o.NamespaceLabel}=\"{cluster.Namespace}\",{o.ClusterLabel}=\"{cluster.Name}\"" + (o.Selector.Length > 0 ? "," + o.Selector : "");
         var by = $"{o.NamespaceLabel}, {o.ClusterLabel}";
@@ -66,7 +80,7 @@ internal sealed class RisingWavePlan(SignalCatalogue catalogue) : IRecordingPlan
 /// Recording back a recording that <c>autoscaler export</c> wrote and promtool loaded: every series is read
 /// from the exported gauges as it was written.
 /// </summary>
-internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel) : IRecordingPlan
+internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel, IReadOnlyList<CustomSignalSpec>? custom = null) : IRecordingPlan
 {
     public IReadOnlyDictionary<string, string> Labels(ClusterRef cluster) => new Dictionary<string, string>
     {
@@ -86,7 +100,7 @@ internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel) :
                 planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info) }, _ => true));
             }
 
-            foreach (var signal in Enum.GetValues<Signal>())
+            foreach (var signal in Enum.GetValues<Signal>().Select(s => (SignalRef)s).Concat((custom ?? []).Select(c => SignalRef.Custom(c.Name))))
             {
                 var info = new SeriesInfo(component, SeriesKind.Signal, signal, "");
                 planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info) }, _ => true));

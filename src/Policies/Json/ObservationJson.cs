@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.Configuration;
 using System.Collections.Immutable;
 using System.Text.Json;
 using RwAutoscaler.Policies.Model;
@@ -70,6 +71,17 @@ public static class ObservationJson
 
                 writer.WriteStartArray(signal.ToName());
                 foreach (var sample in window.Samples)
+                {
+                    WriteSample(writer, sample);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            foreach (var custom in component.Signals.CustomSignals)
+            {
+                writer.WriteStartArray(custom.Name);
+                foreach (var sample in custom.Window.Samples)
                 {
                     WriteSample(writer, sample);
                 }
@@ -187,12 +199,13 @@ public static class ObservationJson
     {
         JsonRead.Object(obj, path);
         var windows = new List<KeyValuePair<Signal, SignalWindow>>();
+        var custom = ImmutableArray.CreateBuilder<CustomWindow>();
         foreach (var property in obj.EnumerateObject())
         {
             var signalPath = JsonRead.Join(path, property.Name);
-            if (!SignalNames.TryParse(property.Name, out var signal))
+            if (!CustomSignalSpec.IsName(property.Name))
             {
-                throw new JsonFormatException($"{signalPath}: unknown signal; expected one of {string.Join(", ", SignalNames.All)}");
+                throw new JsonFormatException($"{signalPath}: expected a catalogue signal ({string.Join(", ", SignalNames.All)}) or a custom signal's name (a letter, then letters and digits)");
             }
 
             var samples = new List<Sample>();
@@ -208,10 +221,18 @@ public static class ObservationJson
                 samples.Add(sample);
             }
 
-            windows.Add(new(signal, new SignalWindow(samples.ToArray())));
+            if (SignalNames.TryParse(property.Name, out var signal))
+            {
+                windows.Add(new(signal, new SignalWindow(samples.ToArray())));
+            }
+            else
+            {
+                // The unit is the spec's: the host that has the spec fills it in.
+                custom.Add(new CustomWindow(property.Name, "", new SignalWindow(samples.ToArray())));
+            }
         }
 
-        return SignalSet.From(windows);
+        return SignalSet.From(windows).WithCustom(custom.ToImmutable());
     }
 
     private static Sample ReadSample(JsonElement pair, string path)

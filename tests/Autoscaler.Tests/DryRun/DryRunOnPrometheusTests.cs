@@ -32,7 +32,8 @@ public sealed class DryRunOnPrometheusTests : IDisposable
 
         // Two hours at 15 s: 30 minutes under the cluster's capacity, then a step above it (no gaps: Prometheus'
         // lookback would fill a gap of a few minutes with the last value, which a recording does not do).
-        var original = SyntheticRecording.Make(480, i => i < 120 ? 60_000 : 150_000);
+        // A custom signal rides along (a sink's backlog growing after the step) and one of the policies reads it.
+        var original = SyntheticRecording.Make(480, i => i < 120 ? 60_000 : 150_000, custom: ("sinkBacklog", i => i < 240 ? 10_000 : 200_000));
         RecordingFile.Write(original, Path("original.rwrec"));
         await using (var writer = new StreamWriter(Path("original.om")))
         {
@@ -54,13 +55,13 @@ public sealed class DryRunOnPrometheusTests : IDisposable
             "--prometheus", prometheus.Address.ToString(), "--cluster", "streaming/rw", "--queries", "exported", "--step", "15s",
             "--start", original.Start.ToString("O", CultureInfo.InvariantCulture), "--end", original.End.ToString("O", CultureInfo.InvariantCulture),
         };
-        var recorded = CliRunner.Run(["record", .. range, "--out", Path("recorded.rwrec")]);
-        Assert.True(recorded.ExitCode == 0, recorded.Error);
-
         File.WriteAllText(Path("policy.yaml"), """
+            signals: [{name: sinkBacklog, query: sum(sink_backlog), unit: messages}]
             compute:
               maxReplicas: 20
               policies:
+                - type: utilization
+                  metrics: [{type: External, signal: sinkBacklog, averageValue: 16000}]
                 - type: throughput
                   metricsWindow: 5m
                   stabilization: 1m
@@ -72,6 +73,8 @@ public sealed class DryRunOnPrometheusTests : IDisposable
               policies:
                 - type: compaction
             """);
+        var recorded = CliRunner.Run(["record", .. range, "--policy", Path("policy.yaml"), "--out", Path("recorded.rwrec")]);
+        Assert.True(recorded.ExitCode == 0, recorded.Error);
         string Decisions(params string[] source)
         {
             var result = CliRunner.Run(["dry-run", .. source, "--policy", Path("policy.yaml"), "--json"]);
@@ -86,6 +89,7 @@ public sealed class DryRunOnPrometheusTests : IDisposable
         var fromPrometheus = Decisions(range);
 
         Assert.Contains("compute", fromOriginal, StringComparison.Ordinal); // the step makes compute scale: there is something to compare
+        Assert.Contains("utilization: sinkBacklog is 10000 against a target of 16000 per pod", fromOriginal, StringComparison.Ordinal); // the custom signal is read
         Assert.Equal(fromOriginal, fromRecorded);
         Assert.Equal(fromOriginal, fromPrometheus);
 

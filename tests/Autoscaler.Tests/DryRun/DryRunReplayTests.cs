@@ -56,6 +56,33 @@ public sealed class DryRunReplayTests
     }
 
     [Fact]
+    public void A_custom_signal_in_the_recording_drives_the_policy_that_reads_it()
+    {
+        // A sink's backlog: 20,000 messages for 30 minutes, then 90,000; 10,000 per replica is the target.
+        var recording = SyntheticRecording.Make(240, _ => 50_000, custom: ("sinkBacklog", i => i < 120 ? 20_000 : 90_000));
+        var spec = Spec("""
+            signals: [{name: sinkBacklog, query: sum(sink_backlog), unit: messages}]
+            compute:
+              maxReplicas: 20
+              policies:
+                - type: utilization
+                  metrics: [{type: External, signal: sinkBacklog, averageValue: 10000}]
+              behavior: {scaleDown: {stabilizationWindowSeconds: 0}}
+            """);
+
+        var compute = DryRunReplay.Run(recording, spec, "backlog").Components.Single();
+
+        // Open loop: the cluster kept its 4 replicas, so HPA's default rate limit (double per 15 s) caps each step at 8.
+        Assert.Equal([(4, 2), (2, 8)], compute.Decisions.Select(d => (d.From, d.To)));
+        Assert.Equal(recording.TimeAt(120), compute.Decisions[1].Time);
+        Assert.StartsWith("compute 4 -> 8: scale-up limited to 8", compute.Decisions[1].Reason, StringComparison.Ordinal);
+
+        // A recording without the signal: the policy has nothing to read, and nothing changes.
+        var without = DryRunReplay.Run(SyntheticRecording.Make(240, _ => 50_000), spec, "backlog").Components.Single();
+        Assert.Empty(without.Decisions);
+    }
+
+    [Fact]
     public void Under_provisioning_is_estimated_from_busy_time_backpressure_and_lag()
     {
         // The cluster was 80% busy on 4 replicas: 3.2 replicas of work. A policy of 2 would have been short.

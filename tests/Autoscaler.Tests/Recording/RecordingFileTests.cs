@@ -95,11 +95,11 @@ public sealed class RecordingFileTests
         var recording = SyntheticRecording.Make(5, i => 1000);
         var bytes = Bytes(recording);
         var text = System.Text.Encoding.UTF8.GetString(bytes);
-        var patched = System.Text.Encoding.UTF8.GetBytes(text.Replace("\"busyRatio\"", "\"busyRatiO\"", StringComparison.Ordinal));
+        var patched = System.Text.Encoding.UTF8.GetBytes(text.Replace("\"busyRatio\"", "\"busyRati-\"", StringComparison.Ordinal));
 
         var error = Assert.Throws<RecordingFormatException>(() => RecordingFile.Read(patched, "h.rwrec"));
 
-        Assert.Contains("h.rwrec: offset 12: header.series[5].signal: unknown signal \"busyRatiO\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("h.rwrec: offset 12: header.series[5].signal: expected a catalogue signal (ingestRate", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

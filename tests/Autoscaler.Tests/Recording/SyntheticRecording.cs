@@ -13,11 +13,13 @@ internal static class SyntheticRecording
     public const double Capacity = 25_000;
     public static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static Autoscaler.Recording.Recording Make(int steps, Func<int, double> load, int replicas = 4, TimeSpan? step = null, Func<int, bool>? gap = null)
+    /// <param name="custom">Custom signals recorded for compute: name and value per step.</param>
+    public static Autoscaler.Recording.Recording Make(
+        int steps, Func<int, double> load, int replicas = 4, TimeSpan? step = null, Func<int, bool>? gap = null, params (string Name, Func<int, double> Value)[] custom)
     {
         var series = ImmutableArray.CreateBuilder<SeriesInfo>();
         var values = ImmutableArray.CreateBuilder<double[]>();
-        void Add(ComponentKey component, SeriesKind kind, Signal? signal, Func<int, double> value)
+        void Add(ComponentKey component, SeriesKind kind, SignalRef? signal, Func<int, double> value)
         {
             series.Add(new SeriesInfo(component, kind, signal, $"synthetic {kind} {signal}"));
             values.Add(Enumerable.Range(0, steps).Select(i => gap?.Invoke(i) == true ? double.NaN : value(i)).ToArray());
@@ -40,6 +42,11 @@ internal static class SyntheticRecording
         Add(compute, SeriesKind.Signal, Signal.SourceLagMessages, i => lag[i]);
         Add(compute, SeriesKind.Signal, Signal.SourceLagSeconds, i => load(i) > 0 ? lag[i] / load(i) : 0);
         Add(compute, SeriesKind.Signal, Signal.BarrierLatencyP99, i => load(i) > replicas * Capacity ? 20 : 1);
+        foreach (var (name, value) in custom)
+        {
+            Add(compute, SeriesKind.Signal, SignalRef.Custom(name), value);
+        }
+
         var compactor = ComponentKey.Compactor;
         Add(compactor, SeriesKind.TargetReplicas, null, _ => 1);
         Add(compactor, SeriesKind.ReadyReplicas, null, _ => 1);

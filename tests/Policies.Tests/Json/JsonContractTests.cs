@@ -62,7 +62,7 @@ public sealed class JsonContractTests
         { """{"cluster": "a/b", "time": "yesterday", "components": []}""", "time: expected a time (RFC 3339" },
         { """{"cluster": "a/b", "time": 0, "components": [{"component": "meta", "targetReplicas": 1}]}""", "components[0].component: expected compute or compactor, got \"meta\"" },
         { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": -1}]}""", "components[0].targetReplicas: expected an integer >= 0, got -1" },
-        { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": 1, "signals": {"busy": []}}]}""", "components[0].signals.busy: unknown signal; expected one of ingestRate" },
+        { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": 1, "signals": {"busy-ratio": []}}]}""", "components[0].signals.busy-ratio: expected a catalogue signal (ingestRate" },
         { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": 1, "signals": {"busyRatio": [[0]]}}]}""", "components[0].signals.busyRatio[0]: expected [time, value]" },
         { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": 1, "signals": {"busyRatio": [[10, 1], [5, 1]]}}]}""", "components[0].signals.busyRatio[1]: samples must be in time order" },
         { """{"cluster": "a/b", "time": 0, "components": [{"component": "compute", "targetReplicas": 1, "replicas": 3}]}""", "components[0].replicas: unknown field" },
