@@ -1,5 +1,6 @@
 using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Policies.Model;
 using RwAutoscaler.Simulator.Scenarios;
 using RwAutoscaler.Simulator.Scoring;
 using RwAutoscaler.Simulator.Workloads;
@@ -47,7 +48,35 @@ internal sealed record SimulationPlan(Scenario Scenario, Trace Workload, LowerBo
             policies.Add(file);
         }
 
+        foreach (var file in policies)
+        {
+            RefuseCustomSignals(file);
+        }
+
         return new SimulationPlan(scenario, workload, bound, policies);
+    }
+
+    // The cluster model produces the catalogue's signals only: a policy that reads a custom one would hold throughout,
+    // and a run that looks like a result but is not one is worse than an error.
+    private static void RefuseCustomSignals(PolicyFile file)
+    {
+        var errors = new List<SpecError>();
+        foreach (var component in file.Spec.Components)
+        {
+            for (var i = 0; i < component.Policies.Length; i++)
+            {
+                foreach (var signal in component.Policies[i].SignalsRead.Where(s => s.IsCustom).Distinct())
+                {
+                    errors.Add(new SpecError($"{component.Kind.ToName()}.policies[{i}]", $"reads the custom signal '{signal.Name}', which the simulator's cluster model "
+                        + "does not produce; simulate policies over catalogue signals, or replay a recording that has it with 'autoscaler dry-run'"));
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new SpecException(file.Source, errors);
+        }
     }
 
     /// <summary>Runs every policy, in parallel on all cores; <paramref name="progress"/> gets (policy index, fraction done).</summary>

@@ -75,6 +75,11 @@ internal sealed partial record PolicyFile(string Name, AutoscalingSpec Spec, Tim
                 return value;
             }
 
+            if (match.Value is CustomSignalSpec.NamespacePlaceholder or CustomSignalSpec.NamePlaceholder)
+            {
+                return match.Value; // a custom signal's query names its clusters this way: not the scenario's to fill
+            }
+
             var line = text.AsSpan(0, match.Index).Count('\n') + 1;
             (errors ??= []).Add(new SpecError(key, $"unknown placeholder; known: {string.Join(", ", variables.Keys.Order(StringComparer.Ordinal))}", line));
             return match.Value;

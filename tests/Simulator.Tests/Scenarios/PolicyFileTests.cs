@@ -64,6 +64,27 @@ public class PolicyFileTests
     }
 
     [Fact]
+    public void A_custom_signal_keeps_its_cluster_placeholders_and_the_simulator_refuses_a_policy_that_reads_it()
+    {
+        var path = TestFiles.Write("custom.yaml", """
+            signals:
+              - {name: sinkBacklog, query: 'sum by (namespace, risingwave_name) (sink_backlog{namespace=~"{{namespace}}", risingwave_name=~"{{name}}"})'}
+            compute:
+              maxReplicas: {{maxComputeReplicas}}
+              policies:
+                - type: utilization
+                  metrics: [{type: External, signal: sinkBacklog, averageValue: 1000}]
+            """);
+        var file = PolicyFile.ReadFile(path, Variables);
+        Assert.Contains("namespace=~\"{{namespace}}\", risingwave_name=~\"{{name}}\"", file.Spec.Signals[0].Query, StringComparison.Ordinal);
+        Assert.Equal(64, file.Spec.Components[0].MaxReplicas);
+
+        var scenario = ScenarioParser.ReadFile(TestFiles.Simulations("scenarios/synthetic-step.yaml"));
+        var error = Assert.Throws<SpecException>(() => Simulator.Running.SimulationPlan.Create(scenario, policy: path, compare: []));
+        Assert.Contains("custom.yaml: compute.policies[0]: reads the custom signal 'sinkBacklog', which the simulator's cluster model does not produce", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_placeholder_is_an_error_with_its_line()
     {
         var error = Assert.Throws<SpecException>(() => PolicyFile.Parse("compute:\n  maxReplicas: {{nope}}\n", "p.yaml", "p", Variables));
