@@ -49,7 +49,7 @@ public sealed class AutoscalerCrdTests
             version["additionalPrinterColumns"]!.AsArray().Select(c => (string?)c!["name"]));
         Assert.Equal(1, (int?)version["additionalPrinterColumns"]![9]!["priority"]); // kubectl get rwa -o wide
         var schema = version["schema"]!["openAPIV3Schema"]!;
-        Assert.Equal(["targetRef", "mode", "pollingInterval", "historyLimit", "prometheus", "staleAfter", "compute", "compactor"],
+        Assert.Equal(["targetRef", "mode", "pollingInterval", "historyLimit", "prometheus", "staleAfter", "signals", "compute", "compactor"],
             schema["properties"]!["spec"]!["properties"]!.AsObject().Select(p => p.Key));
         Assert.Equal(["targetRef"], schema["properties"]!["spec"]!["required"]!.AsArray().Select(n => (string?)n));
         Assert.Equal(["maxReplicas", "policies"],
