@@ -56,6 +56,70 @@ public sealed partial class KubectlTests : FakeServerTest
     private static partial Regex MultiSpace();
 
     [Fact]
+    public async Task kubectl_explain_reads_a_crds_schema_from_openapi_v3()
+    {
+        using var kubectl = Kubectl.Find(Server);
+        if (kubectl is null)
+        {
+            return;
+        }
+
+        var crd = kubectl.WriteFile("gadgets.yaml", """
+            apiVersion: apiextensions.k8s.io/v1
+            kind: CustomResourceDefinition
+            metadata: {name: gadgets.example.dev}
+            spec:
+              group: example.dev
+              scope: Namespaced
+              names: {kind: Gadget, plural: gadgets, singular: gadget, shortNames: [gdg]}
+              versions:
+                - name: v1
+                  served: true
+                  storage: true
+                  schema:
+                    openAPIV3Schema:
+                      type: object
+                      description: A gadget that tests explain.
+                      properties:
+                        spec:
+                          type: object
+                          description: What the gadget should be.
+                          required: [size]
+                          properties:
+                            size: {type: integer, description: How many parts the gadget has.}
+                            parts:
+                              type: array
+                              description: The parts, by name.
+                              items:
+                                type: object
+                                properties:
+                                  name: {type: string, description: The part's name.}
+            """);
+        Assert.Equal(0, (await kubectl.RunAsync("apply", "-f", crd)).ExitCode);
+
+        // The plural first: kubectl expands short names from the discovery it cached before the CRD existed, and
+        // refreshes that cache only when a resource name does not map (as against a real server).
+        var top = await kubectl.RunAsync("explain", "gadgets");
+        Assert.True(top.ExitCode == 0, top.StandardError);
+        Assert.Equal(top.StandardOutput, (await kubectl.RunAsync("explain", "gdg")).StandardOutput);
+        Assert.Contains("KIND:       Gadget", top.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("VERSION:    v1", top.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("A gadget that tests explain.", top.StandardOutput, StringComparison.Ordinal);
+
+        var field = await kubectl.RunAsync("explain", "gadgets.spec.parts.name");
+        Assert.True(field.ExitCode == 0, field.StandardError);
+        Assert.Contains("FIELD: name <string>", field.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("The part's name.", field.StandardOutput, StringComparison.Ordinal);
+
+        var spec = await kubectl.RunAsync("explain", "gadgets.spec");
+        Assert.Contains("size\t<integer> -required-", spec.StandardOutput.Replace("  ", "\t", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var missing = await kubectl.RunAsync("explain", "gadgets.spec.colour");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("field \"colour\" does not exist", missing.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task kubectl_get_prints_the_servers_tables()
     {
         using var kubectl = Kubectl.Find(Server);

@@ -31,6 +31,12 @@ public sealed record CustomResourceDefinition
 
     /// <summary>additionalPrinterColumns, shown by <c>kubectl get</c> after NAME (AGE is appended when absent).</summary>
     public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
+
+    /// <summary>
+    /// The version's openAPIV3Schema, published in /openapi/v3 for <c>kubectl explain</c> (as the apiserver publishes
+    /// CRD schemas). The fake does not validate objects against it.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject? Schema { get; init; }
 }
 
 /// <summary>

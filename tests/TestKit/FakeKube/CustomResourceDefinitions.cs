@@ -18,7 +18,7 @@ internal static class CustomResourceDefinitions
             ["storage"] = true,
             ["schema"] = new JsonObject
             {
-                ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
+                ["openAPIV3Schema"] = crd.Schema?.DeepClone() ?? new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true },
             },
         };
         var subresources = new JsonObject();
@@ -112,6 +112,7 @@ internal static class CustomResourceDefinitions
                 Scale = scale,
                 PrinterColumns = (v["additionalPrinterColumns"] as JsonArray)?.OfType<JsonObject>()
                     .Select(c => new PrinterColumn((string?)c["name"] ?? "", (string?)c["type"] ?? "string", (string?)c["jsonPath"] ?? "", (int?)c["priority"] ?? 0)).ToArray() ?? [],
+                Schema = v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject,
             });
         }
         return result;

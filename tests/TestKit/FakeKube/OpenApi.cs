@@ -8,9 +8,11 @@ namespace RwAutoscaler.TestKit.FakeKube;
 /// Just enough OpenAPI v3 for kubectl: the root index and one document per group-version whose PATCH
 /// operations carry x-kubernetes-group-version-kind and the fieldValidation query parameter. kubectl
 /// (1.32) reads this to learn that the server validates fields itself and then sends
-/// fieldValidation=Strict instead of downloading schemas. The fake has no schemas, so it accepts
-/// Strict without checking unknown fields. /openapi/v2 stays 404, as kubectl then needs nothing else:
-/// client-side apply computes strategic merge patches from its compiled-in types.
+/// fieldValidation=Strict instead of downloading schemas. The fake accepts Strict without checking
+/// unknown fields. A custom resource's CRD schema is published under components.schemas, named and
+/// tagged with its group-version-kind as the apiserver does, which is what <c>kubectl explain</c>
+/// reads. /openapi/v2 stays 404, as kubectl then needs nothing else: client-side apply computes
+/// strategic merge patches from its compiled-in types.
 /// </summary>
 internal static class OpenApi
 {
@@ -33,8 +35,17 @@ internal static class OpenApi
             return null;
         }
         var paths = new JsonObject();
+        var schemas = new JsonObject();
         foreach (var def in defs)
         {
+            if (def.Schema?.DeepClone() is JsonObject schema)
+            {
+                // The apiserver's name: the group reversed, the version, the kind (dev.rwautoscaler.v1alpha1.RisingWaveAutoscaler).
+                var name = string.Join('.', def.Group.Split('.').Reverse().Append(def.Version).Append(def.Kind));
+                schema["x-kubernetes-group-version-kind"] = new JsonArray(new JsonObject { ["group"] = def.Group, ["version"] = def.Version, ["kind"] = def.Kind });
+                schemas[name] = schema;
+            }
+
             var prefix = group.Length == 0 ? $"/api/{version}" : $"/apis/{group}/{version}";
             var item = def.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{def.Plural}/{{name}}" : $"{prefix}/{def.Plural}/{{name}}";
             var collection = def.Namespaced ? $"{prefix}/namespaces/{{namespace}}/{def.Plural}" : $"{prefix}/{def.Plural}";
@@ -46,7 +57,7 @@ internal static class OpenApi
             ["openapi"] = "3.0.0",
             ["info"] = new JsonObject { ["title"] = "Kubernetes", ["version"] = "v1.32.4-fake" },
             ["paths"] = paths,
-            ["components"] = new JsonObject { ["schemas"] = new JsonObject() },
+            ["components"] = new JsonObject { ["schemas"] = schemas },
         };
     }
 

@@ -42,6 +42,9 @@ internal sealed record ResourceDefinition
 
     public IReadOnlyList<TableColumn> Columns { get; init; } = [];
 
+    /// <summary>A custom resource's openAPIV3Schema, for /openapi/v3 (kubectl explain); null publishes none.</summary>
+    public JsonObject? Schema { get; init; }
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public string GroupResource => Group.Length == 0 ? Plural : $"{Plural}.{Group}";

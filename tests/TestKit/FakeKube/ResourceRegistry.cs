@@ -64,6 +64,7 @@ internal sealed class ResourceRegistry
             Scale = crd.Scale,
             TracksGeneration = true,
             Columns = columns,
+            Schema = crd.Schema,
         };
     }
 }
