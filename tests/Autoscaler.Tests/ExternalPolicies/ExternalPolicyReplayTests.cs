@@ -5,9 +5,9 @@ using Xunit;
 namespace RwAutoscaler.Autoscaler.Tests.ExternalPolicies;
 
 /// <summary>
-/// Issue 16: one policy file with the example external policy, through the replay hosts (evaluate, simulate) as a user
-/// runs them: the service's proposals drive the decisions, and a service slower than the policy's timeout makes the
-/// replay slower, never different.
+/// Issue 16: one policy file with the example external policy, through the replay hosts (evaluate, dry-run, simulate)
+/// as a user runs them: the service's proposals drive the decisions, and a service slower than the policy's timeout
+/// makes the replay slower, never different.
 /// </summary>
 public sealed class ExternalPolicyReplayTests
 {
@@ -44,7 +44,7 @@ public sealed class ExternalPolicyReplayTests
           lagSeconds: 60s
         """;
 
-    private static async Task<(string Simulated, string Evaluated)> ReplayAsync(DirectoryInfo work, IReadOnlyDictionary<string, string>? environment)
+    private static async Task<(string Simulated, string Evaluated, string DryRun)> ReplayAsync(DirectoryInfo work, IReadOnlyDictionary<string, string>? environment)
     {
         await using var policy = await BacklogPolicyProcess.StartAsync(environment);
         var policyPath = Path.Combine(work.FullName, "policy.yaml");
@@ -56,14 +56,20 @@ public sealed class ExternalPolicyReplayTests
         Assert.True(simulated.ExitCode == 0, simulated.Error + policy.Output);
         var evaluated = CliRunner.Run("evaluate", "--policy", policyPath, "--observation", CliRunner.Repo("examples/observation.json"), "--format", "json");
         Assert.True(evaluated.ExitCode == 0, evaluated.Error + policy.Output);
-        return (simulated.Out, evaluated.Out);
+
+        // An hour of a cluster that falls behind at the half hour: the backlog the service drains.
+        var recordingPath = Path.Combine(work.FullName, "recorded.rwrec");
+        RwAutoscaler.Autoscaler.Recording.RecordingFile.Write(Recording.SyntheticRecording.Make(240, i => i < 120 ? 60_000 : 150_000), recordingPath);
+        var dryRun = CliRunner.Run("dry-run", "--recording", recordingPath, "--policy", policyPath, "--json");
+        Assert.True(dryRun.ExitCode == 0, dryRun.Error + policy.Output);
+        return (simulated.Out, evaluated.Out, dryRun.Out);
     }
 
     [Fact]
     public async Task A_slow_service_slows_the_replays_and_changes_none_of_their_decisions()
     {
         var work = Directory.CreateTempSubdirectory("external-replay-");
-        (string Simulated, string Evaluated) fast, slow;
+        (string Simulated, string Evaluated, string DryRun) fast, slow;
         try
         {
             fast = await ReplayAsync(work, null);
@@ -79,8 +85,11 @@ public sealed class ExternalPolicyReplayTests
         Assert.Contains("drains within 120 s", fast.Evaluated, StringComparison.Ordinal);
         AssertScaled(fast.Simulated);
 
+        Assert.Contains("drains within 120 s", fast.DryRun, StringComparison.Ordinal);
+
         Assert.Equal(Normalize(fast.Simulated), Normalize(slow.Simulated));
         Assert.Equal(fast.Evaluated, slow.Evaluated);
+        Assert.Equal(Normalize(fast.DryRun), Normalize(slow.DryRun));
     }
 
     private static void AssertScaled(string simulated)
