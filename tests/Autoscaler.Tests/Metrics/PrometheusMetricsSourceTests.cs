@@ -70,7 +70,7 @@ public sealed class PrometheusMetricsSourceTests
         Assert.Equal(c.Clusters, snapshot.Clusters.Count());
         Assert.Equal(c.Series, snapshot.SeriesCount);
         var failed = snapshot.Fetches.FirstOrDefault(f => !f.Ok);
-        Assert.Equal(c.FailingSignal, failed?.Signal.ToString());
+        Assert.Equal(c.FailingSignal, failed?.Signal.BuiltIn?.ToString());
     }
 
     [Theory]
