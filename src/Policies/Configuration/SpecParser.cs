@@ -131,12 +131,15 @@ public static class SpecParser
             map.Errors.Add(map.PathOf("policies"), $"must list at least one policy (types: {string.Join(", ", registry.Types)})", map.Node);
         }
 
+        // Indexes match the list's items only when every item was read; otherwise those items' errors come first anyway.
+        var items = map.Field("policies") is ConfigSeq seq && seq.Items.Count == policies.Length ? seq.Items : null;
         for (var i = 0; i < policies.Length; i++)
         {
             foreach (var signal in policies[i].SignalsRead.Where(s => s.IsCustom && !signals.Contains(s.Name)).Distinct())
             {
                 map.Errors.Add($"{map.PathOf("policies")}[{i}]", $"reads signal '{signal.Name}', which is neither a catalogue signal "
-                    + $"({string.Join(", ", SignalNames.All)}) nor defined under signals{(signals.Count == 0 ? "" : $" ({string.Join(", ", signals.Order(StringComparer.Ordinal))})")}", map.Node);
+                    + $"({string.Join(", ", SignalNames.All)}) nor defined under signals{(signals.Count == 0 ? "" : $" ({string.Join(", ", signals.Order(StringComparer.Ordinal))})")}",
+                    items?[i] ?? map.Node);
             }
         }
 
