@@ -102,7 +102,7 @@ internal sealed class RangeFlags
         IRecordingPlan plan = result.GetValue(Queries) switch
         {
             "risingwave" => new RisingWavePlan(new SignalCatalogue(catalogue), custom),
-            "exported" => new ExportedPlan(catalogue.NamespaceLabel, catalogue.ClusterLabel, custom),
+            "exported" => new ExportedPlan(catalogue.NamespaceLabel, catalogue.ClusterLabel, step, custom),
             var other => throw new CliError($"--queries: expected risingwave or exported, got '{other}'"),
         };
 

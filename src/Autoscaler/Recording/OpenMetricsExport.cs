@@ -52,12 +52,18 @@ public static class OpenMetricsExport
     }
 
     /// <summary>The PromQL that selects an exported series again, for recording it back from Prometheus.</summary>
-    public static string ExportedQuery(IReadOnlyDictionary<string, string> clusterLabels, SeriesInfo series)
+    /// <summary>
+    /// The query that reads an exported series back on its own <paramref name="step"/>. A plain selector would let
+    /// Prometheus's lookback (5 minutes) carry the last value into a gap; <c>last_over_time</c> over just under one step
+    /// sees only the sample written for that step, so a gap comes back as a gap.
+    /// </summary>
+    public static string ExportedQuery(IReadOnlyDictionary<string, string> clusterLabels, SeriesInfo series, TimeSpan step)
     {
         ArgumentNullException.ThrowIfNull(clusterLabels);
         ArgumentNullException.ThrowIfNull(series);
         var metric = series.Kind == SeriesKind.Signal ? SignalMetric : ReplicasMetric;
-        return $"{metric}{{{Selector(clusterLabels, series)}}}";
+        var window = Math.Max(1, (long)step.TotalMilliseconds - 1);
+        return $"last_over_time({metric}{{{Selector(clusterLabels, series)}}}[{window}ms])";
     }
 
     private static string Labels(Recording recording, SeriesInfo series) => Selector(recording.Labels, series);

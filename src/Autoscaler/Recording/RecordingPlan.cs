@@ -80,7 +80,7 @@ internal sealed class RisingWavePlan(SignalCatalogue catalogue, IReadOnlyList<Cu
 /// Recording back a recording that <c>autoscaler export</c> wrote and promtool loaded: every series is read
 /// from the exported gauges as it was written.
 /// </summary>
-internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel, IReadOnlyList<CustomSignalSpec>? custom = null) : IRecordingPlan
+internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel, TimeSpan step, IReadOnlyList<CustomSignalSpec>? custom = null) : IRecordingPlan
 {
     public IReadOnlyDictionary<string, string> Labels(ClusterRef cluster) => new Dictionary<string, string>
     {
@@ -97,13 +97,13 @@ internal sealed class ExportedPlan(string namespaceLabel, string clusterLabel, I
             foreach (var kind in new[] { SeriesKind.TargetReplicas, SeriesKind.ReadyReplicas, SeriesKind.CoresPerReplica })
             {
                 var info = new SeriesInfo(component, kind, null, "");
-                planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info) }, _ => true));
+                planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info, step) }, _ => true));
             }
 
             foreach (var signal in Enum.GetValues<Signal>().Select(s => (SignalRef)s).Concat((custom ?? []).Select(c => SignalRef.Custom(c.Name))))
             {
                 var info = new SeriesInfo(component, SeriesKind.Signal, signal, "");
-                planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info) }, _ => true));
+                planned.Add(new PlannedSeries(info with { Query = OpenMetricsExport.ExportedQuery(labels, info, step) }, _ => true));
             }
         }
 

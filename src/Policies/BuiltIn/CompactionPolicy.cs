@@ -66,10 +66,10 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
     private static readonly string[] NumberNames = ["pendingBytes", "idealCores", "backlogReplicas", "slotUtilization", "slotReplicas", "replicas"];
 
     private static readonly ExplanationTemplate Sized = new(
-        "pending {0:0.##e0} bytes need {1:0.#} cores ({2} replicas); task slots {3:0%} busy ({4} replicas) -> {5}", NumberNames);
+        "pending {0:bytes} need {1:0.#|core} ({2:0|replica}); task slots {3:0%} busy ({4:0|replica}) -> {5}", NumberNames);
 
     private static readonly ExplanationTemplate WriteStop = new(
-        "writes are stopped (L0 over its limit): emergency step -> {5}; pending {0:0.##e0} bytes, slots {3:0%} busy", NumberNames);
+        "writes are stopped (L0 over its limit): emergency step -> {5}; pending {0:bytes}, slots {3:0%} busy", NumberNames);
 
     private static readonly ExplanationTemplate NoCores = new("the compactors' CPU limit is unknown (set coresPerReplica)");
     private static readonly ExplanationTemplate Missing = new("neither compaction backlog nor task slots can be read");

@@ -141,7 +141,7 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
         "forecast peak {1:N0}/s within the lead time (back-test error {2:0%}) over the current {0:N0}/s; a replica processes {3:N0}/s -> {4}", NumberNames);
 
     private static readonly ExplanationTemplate Reactive = new(
-        "ingest {0:N0}/s and lag need {4} replicas at {3:N0}/s each; the forecast ({1:N0}/s) does not raise it", NumberNames);
+        "ingest {0:N0}/s and lag need {4:0|replica} at {3:N0}/s each; the forecast ({1:N0}/s) does not raise it", NumberNames);
 
     private static readonly ExplanationTemplate Untrusted = new(
         "forecast error {2:0%} is over the limit: sizing for the current {0:N0}/s at {3:N0}/s per replica -> {4}", NumberNames);
@@ -150,7 +150,7 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
         "not enough ingest history for a forecast yet: sizing for the current {0:N0}/s at {3:N0}/s per replica -> {4}", NumberNames);
 
     private static readonly ExplanationTemplate Within = new(
-        "{4} replicas at {3:N0}/s each keep the utilisation within its band for ingest {0:N0}/s and forecast peak {1:N0}/s", NumberNames);
+        "{4:0|replica} at {3:N0}/s each keep the utilisation within its band for ingest {0:N0}/s and forecast peak {1:N0}/s", NumberNames);
 
     private static readonly ExplanationTemplate Collecting = new("measuring the capacity per replica after the last rescale");
 

@@ -134,7 +134,7 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         "trueProcessingRate", "targetRate", "lag", "scaleUpThreshold", "scaleDownThreshold");
 
     private static readonly ExplanationTemplate Rescale = new(
-        "needs {3:N0}/s for a target rate of {1:N0}/s and a lag of {2:N0}; {5} replicas process {0:N0}/s -> {4}", RateNames);
+        "needs {3:N0}/s for a target rate of {1:N0}/s and a lag of {2:N0}; {5:0|replica} process {0:N0}/s -> {4}", RateNames);
 
     private static readonly ExplanationTemplate Pending = new(
         "capacity {0:N0}/s exceeds the {3:N0}/s needed; scale-down to {4} waits {5:0}s more", RateNames);
@@ -146,7 +146,7 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         "needs {3:N0}/s for a target rate of {1:N0}/s; the last scale-up gave only {5:0%} of the expected gain -> {4}", RateNames);
 
     private static readonly ExplanationTemplate HeldForPeak = new(
-        "capacity {0:N0}/s exceeds the {1:N0}/s now, but the peak of {3:N0}/s in the last {5:0}s needs {4} replicas: no scale-down",
+        "capacity {0:N0}/s exceeds the {1:N0}/s now, but the peak of {3:N0}/s in the last {5:0}s needs {4:0|replica}: no scale-down",
         "trueProcessingRate", "targetRate", "lag", "peakRate", "replicas", "peakWindowSeconds");
 
     private static readonly ExplanationTemplate Collecting = new(

@@ -126,7 +126,7 @@ internal sealed class UtilizationPolicy : IScalingPolicy
     private readonly ExplanationTemplate[] _templates;
     private static readonly ExplanationTemplate AllMissing = new("no metric could be read ({0} of {0} unavailable)", "invalidMetrics");
     private static readonly ExplanationTemplate SkipScaleDown = new(
-        "{0} of {1} metrics unavailable and the others suggest {2}: scaling down is skipped", "invalidMetrics", "metrics", "suggested");
+        "{0} of {1:0|metric} unavailable and the others suggest {2}: scaling down is skipped", "invalidMetrics", "metrics", "suggested");
 
     public UtilizationPolicy(UtilizationPolicySpec spec)
     {
@@ -396,9 +396,9 @@ internal sealed class UtilizationPolicy : IScalingPolicy
         string[] names = ["value", "pods", "target", "ratio", "replicas"];
         return metric.Source switch
         {
-            MetricSource.Pods => new ExplanationTemplate($"{signal} averages {{0:0.###}} over {{1}} pods against a target of {{2:0.###}} per pod (ratio {{3:0.###}}) -> {{4}}", names),
-            _ when metric.Value is not null => new ExplanationTemplate($"{signal} is {{0:0.###}} against a target of {{2:0.###}} (ratio {{3:0.###}}) over {{1}} ready pods -> {{4}}", names),
-            _ => new ExplanationTemplate($"{signal} is {{0:0.###}} against a target of {{2:0.###}} per pod over {{1}} pods (ratio {{3:0.###}}) -> {{4}}", names),
+            MetricSource.Pods => new ExplanationTemplate($"{signal} averages {{0:0.###}} over {{1:0|pod}} against a target of {{2:0.###}} per pod (ratio {{3:0.###}}) -> {{4}}", names),
+            _ when metric.Value is not null => new ExplanationTemplate($"{signal} is {{0:0.###}} against a target of {{2:0.###}} (ratio {{3:0.###}}) over {{1:0|ready pod}} -> {{4}}", names),
+            _ => new ExplanationTemplate($"{signal} is {{0:0.###}} against a target of {{2:0.###}} per pod over {{1:0|pod}} (ratio {{3:0.###}}) -> {{4}}", names),
         };
     }
 }

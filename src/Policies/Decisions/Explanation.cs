@@ -32,7 +32,52 @@ public sealed class ExplanationTemplate
     public IReadOnlyList<string> Names { get; }
 
     public string Render(in Numbers numbers) => string.Format(
-        CultureInfo.InvariantCulture, _composite, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]);
+        UnitFormatter.Instance, _composite, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4], numbers[5]);
+}
+
+/// <summary>
+/// The number formats of explanations: .NET's own (invariant culture), plus <c>{0:bytes}</c> for a byte count in SI
+/// units ("4 GB") and <c>{0:FORMAT|unit}</c> for a count with its unit, plural unless it is exactly one
+/// ("1 replica", "1.5 cores").
+/// </summary>
+internal sealed class UnitFormatter : IFormatProvider, ICustomFormatter
+{
+    public static readonly UnitFormatter Instance = new();
+
+    private static readonly string[] ByteUnits = ["bytes", "kB", "MB", "GB", "TB", "PB"];
+
+    public object? GetFormat(Type? formatType) => formatType == typeof(ICustomFormatter) ? this : CultureInfo.InvariantCulture.GetFormat(formatType);
+
+    public string Format(string? format, object? arg, IFormatProvider? formatProvider)
+    {
+        if (arg is not double value)
+        {
+            return arg is IFormattable f ? f.ToString(format, CultureInfo.InvariantCulture) : arg?.ToString() ?? "";
+        }
+
+        if (format == "bytes")
+        {
+            var unit = 0;
+            var scaled = value;
+            while (Math.Abs(scaled) >= 1000 && unit < ByteUnits.Length - 1)
+            {
+                scaled /= 1000;
+                unit++;
+            }
+
+            return unit > 0 ? $"{scaled.ToString("0.#", CultureInfo.InvariantCulture)} {ByteUnits[unit]}"
+                : value == 1 ? "1 byte" : $"{value.ToString("0", CultureInfo.InvariantCulture)} bytes";
+        }
+
+        if (format?.IndexOf('|', StringComparison.Ordinal) is int bar and >= 0)
+        {
+            var text = value.ToString(bar == 0 ? "0.###" : format[..bar], CultureInfo.InvariantCulture);
+            var noun = format[(bar + 1)..];
+            return text == "1" ? $"{text} {noun}" : $"{text} {noun}s";
+        }
+
+        return value.ToString(format, CultureInfo.InvariantCulture);
+    }
 }
 
 /// <summary>Up to six numbers, inline, so that trail entries stay allocation free.</summary>

@@ -6,7 +6,7 @@ namespace RwAutoscaler.Policies.Guards;
 internal static class RescaleGuard
 {
     private static readonly ExplanationTemplate InProgress = new(
-        "a rescale is in progress ({0} of {1} replicas ready)", "ready", "target");
+        "a rescale is in progress ({0} of {1:0|replica} ready)", "ready", "target");
 
     public static int Apply(int desired, int current, int ready, bool inProgress, ref GuardTrail trail)
     {

@@ -30,10 +30,11 @@ public sealed class DryRunOnPrometheusTests : IDisposable
             return;
         }
 
-        // Two hours at 15 s: 30 minutes under the cluster's capacity, then a step above it (no gaps: Prometheus'
-        // lookback would fill a gap of a few minutes with the last value, which a recording does not do).
-        // A custom signal rides along (a sink's backlog growing after the step) and one of the policies reads it.
-        var original = SyntheticRecording.Make(480, i => i < 120 ? 60_000 : 150_000, custom: ("sinkBacklog", i => i < 240 ? 10_000 : 200_000));
+        // Two hours at 15 s: 30 minutes under the cluster's capacity, then a step above it, and a 10-minute gap in the
+        // data that must come back as a gap (Prometheus' 5-minute lookback must not fill it). A custom signal rides
+        // along (a sink's backlog growing after the step) and one of the policies reads it.
+        var original = SyntheticRecording.Make(
+            480, i => i < 120 ? 60_000 : 150_000, gap: i => i is >= 300 and < 340, custom: ("sinkBacklog", i => i < 240 ? 10_000 : 200_000));
         RecordingFile.Write(original, Path("original.rwrec"));
         await using (var writer = new StreamWriter(Path("original.om")))
         {
@@ -91,6 +92,16 @@ public sealed class DryRunOnPrometheusTests : IDisposable
         Assert.Contains("compute", fromOriginal, StringComparison.Ordinal); // the step makes compute scale: there is something to compare
         Assert.Contains("utilization: sinkBacklog is 10000 against a target of 16000 per pod", fromOriginal, StringComparison.Ordinal); // the custom signal is read
         Assert.Equal(fromOriginal, fromRecorded);
+
+        // Every value comes back where it was, and the gap stays a gap of 40 steps.
+        var back = RecordingFile.Read(Path("recorded.rwrec"));
+        foreach (var series in original.Series)
+        {
+            var (expected, actual) = (original.Find(series.Component, series.Kind, series.Signal)!, back.Find(series.Component, series.Kind, series.Signal));
+            Assert.True(actual is not null, $"{series.Name} was not recorded back");
+            Assert.True(expected.SequenceEqual(actual), $"{series.Name}: {actual.Count(double.IsNaN)} steps without data, {expected.Count(double.IsNaN)} in the original");
+        }
+
         Assert.Equal(fromOriginal, fromPrometheus);
 
         // A cluster Prometheus knows nothing of is a clear error, not an empty recording.

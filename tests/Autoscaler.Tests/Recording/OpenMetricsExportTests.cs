@@ -24,13 +24,13 @@ public sealed class OpenMetricsExportTests
     }
 
     [Fact]
-    public void The_exported_query_selects_exactly_the_exported_labels()
+    public void The_exported_query_selects_exactly_the_exported_labels_and_only_the_sample_of_each_step()
     {
         var recording = SyntheticRecording.Make(1, _ => 1);
         var series = recording.Series.First(s => s.Signal == Policies.Model.Signal.BusyRatio);
 
         Assert.Equal(
-            "rwautoscaler_recorded_signal{namespace=\"streaming\",risingwave_name=\"rw\",component=\"compute\",group=\"\",signal=\"busyRatio\"}",
-            OpenMetricsExport.ExportedQuery(recording.Labels, series));
+            "last_over_time(rwautoscaler_recorded_signal{namespace=\"streaming\",risingwave_name=\"rw\",component=\"compute\",group=\"\",signal=\"busyRatio\"}[14999ms])",
+            OpenMetricsExport.ExportedQuery(recording.Labels, series, TimeSpan.FromSeconds(15)));
     }
 }

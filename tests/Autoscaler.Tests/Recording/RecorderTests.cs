@@ -124,7 +124,7 @@ public sealed class RecorderTests
         var none = new ScriptedPrometheus((_, _) => []);
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
-            new Autoscaler.Recording.Recorder(none, new ExportedPlan("namespace", "risingwave_name"), new ManualTimeProvider(Start))
+            new Autoscaler.Recording.Recorder(none, new ExportedPlan("namespace", "risingwave_name", TimeSpan.FromSeconds(15)), new ManualTimeProvider(Start))
                 .RecordAsync(new ClusterRef("streaming", "rw"), Start, Start.AddMinutes(5), TimeSpan.FromSeconds(15), null, CancellationToken.None));
 
         Assert.StartsWith("Prometheus has no data for streaming/rw from 2026-11-01T00:00:00Z to 2026-11-01T00:05:00Z", error.Message, StringComparison.Ordinal);
@@ -133,7 +133,7 @@ public sealed class RecorderTests
     [Fact]
     public async Task The_range_must_be_in_order()
     {
-        var recorder = new Autoscaler.Recording.Recorder(new ScriptedPrometheus((_, _) => []), new ExportedPlan("namespace", "risingwave_name"), new ManualTimeProvider(Start));
+        var recorder = new Autoscaler.Recording.Recorder(new ScriptedPrometheus((_, _) => []), new ExportedPlan("namespace", "risingwave_name", TimeSpan.FromSeconds(15)), new ManualTimeProvider(Start));
 
         await Assert.ThrowsAsync<ArgumentException>(() =>
             recorder.RecordAsync(new ClusterRef("a", "b"), Start, Start.AddMinutes(-5), TimeSpan.FromSeconds(15), null, CancellationToken.None));
