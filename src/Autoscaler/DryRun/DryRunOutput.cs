@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Policies.Configuration;
 using Spectre.Console;
 
@@ -14,8 +15,10 @@ internal static class DryRunOutput
     {
         console.MarkupLineInterpolated(
             $"[bold]{recording.Cluster}[/]: {recording.Start:u} to {recording.End:u}, {recording.Count} steps of {Durations.Format(recording.Step)}");
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("policy", "component", "actual replica-h", "policy replica-h", "saved (-) / added (+)", "changes", "under-provisioned", "gaps");
+        var table = new FittedTable(
+            new("policy", RightAligned: false), new("component", RightAligned: false), new("actual replica-h", "actual\nreplica-h"),
+            new("policy replica-h", "policy\nreplica-h"), new("saved (-) / added (+)", "saved (-)\nadded (+)"), new("changes"),
+            new("under-provisioned", "under-\nprovisioned"), new("gaps"));
         foreach (var result in results)
         {
             foreach (var c in result.Components)
@@ -32,7 +35,7 @@ internal static class DryRunOutput
             }
         }
 
-        console.Write(table);
+        table.Write(console);
         foreach (var result in results)
         {
             foreach (var c in result.Components)

@@ -1,3 +1,4 @@
+using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Simulator.Reporting;
 using RwAutoscaler.Simulator.Running;
 using Spectre.Console;
@@ -35,12 +36,10 @@ internal static class SimulationConsole
         var plan = outcome.Plan;
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]{plan.Scenario.Name}[/]: {plan.Scenario.Workload.Describe()}, {Format.Duration(plan.Workload.Duration.TotalSeconds)} simulated, lower bound {Format.Number(plan.Bound.CoreHours, "0")} core-hours");
-        var table = new Table().Border(TableBorder.Rounded)
-            .AddColumns("policy", "SLO violated", "p99 lat", "max lag", "replica-h", "cost/frontier", "cost/floor", "rescales/h", "converge");
-        foreach (var column in table.Columns.Skip(1))
-        {
-            column.RightAligned();
-        }
+        var table = new FittedTable(
+            new("policy", RightAligned: false), new("SLO violated", "SLO\nviolated"), new("p99 lat", "p99\nlat"), new("max lag", "max\nlag"),
+            new("replica-h"), new("cost/frontier", "cost/\nfrontier"), new("cost/floor", "cost/\nfloor"), new("rescales/h", "rescales\n/h"),
+            new("converge"));
 
         var hours = Math.Max(plan.Workload.Duration.TotalHours, 1e-9);
         foreach (var run in outcome.Runs)
@@ -59,7 +58,7 @@ internal static class SimulationConsole
                 s.LoadSteps == 0 ? "-" : Markup.Escape(Format.Duration(s.ConvergenceMeanSeconds)));
         }
 
-        console.Write(table);
+        table.Write(console);
         var frontier = outcome.Frontier;
         console.MarkupLine(Markup.Escape($"clairvoyant frontier: {frontier.Points.Count} points, from {Format.Duration(frontier.Points[0].ViolationSeconds)} violated at {Format.Number(frontier.Points[0].CoreHours, "0")} core-hours to {Format.Duration(frontier.Points[^1].ViolationSeconds)} at {Format.Number(frontier.Points[^1].CoreHours, "0")} ({Format.Duration(frontier.Elapsed.TotalSeconds)} to find)"));
         console.MarkupLine("[grey]replica-h and rescales per hour: compute+compactor; cost/frontier: core-hours over the cheapest clairvoyant schedule with as much violation (- where none violates as little); cost/floor: over the free-rescale floor; converge: mean time to settle after a load step[/]");
