@@ -4,15 +4,41 @@ using System.Text;
 
 namespace RwAutoscaler.Simulator.Reporting;
 
-/// <summary>A small line chart as inline SVG: series over the run's steps, downsampled to the pixel width.</summary>
-internal sealed class SvgChart(string title, int steps, TimeSpan step, double yMax, string yUnit)
+/// <summary>
+/// A small line chart as inline SVG: series over the run's steps, downsampled to the pixel width. The y axis runs from 0
+/// to a round number at least <c>yMax</c>, with ticks at round values labelled exactly; both axes have titles; a
+/// series that goes above the axis is drawn to its top and marked there, and its legend says where it was cut.
+/// </summary>
+internal sealed class SvgChart
 {
     public const int Width = 960;
-    public const int Height = 150;
-    private const int Left = 56, Right = 8, Top = 18, Bottom = 20;
+    public const int Height = 166;
+    private const int Left = 70, Right = 8, Top = 18, Bottom = 34;
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly StringBuilder _body = new();
     private readonly List<(string Label, string Color, bool Dashed)> _legend = [];
+    private readonly string _title;
+    private readonly int _steps;
+    private readonly TimeSpan _step;
+    private readonly double _yMax;
+    private readonly double _yTick;
+    private readonly string _yUnit;
+    private readonly string _yTitle;
+
+    /// <param name="yUnit">Written after each tick label ("/s", "s"); <paramref name="yTitle"/> names the axis ("events per second").</param>
+    /// <param name="integers">Ticks at whole numbers only (replica counts).</param>
+    public SvgChart(string title, int steps, TimeSpan step, double yMax, string yUnit, string yTitle, bool integers = false)
+    {
+        _title = title;
+        _steps = steps;
+        _step = step;
+        (_yMax, _yTick) = Scale(yMax, integers);
+        _yUnit = yUnit;
+        _yTitle = yTitle;
+    }
+
+    /// <summary>The top of the y axis: a round number at least the value asked for.</summary>
+    public double YMax => _yMax;
 
     public enum Aggregate
     {
@@ -30,6 +56,22 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
         if (points.Count == 0)
         {
             return;
+        }
+
+        // Where the series leaves the chart, a thick mark on the top edge: a flat line there must not read as a value.
+        var clipped = false;
+        foreach (var (x0, x1, v) in points)
+        {
+            if (v > _yMax)
+            {
+                clipped = true;
+                _body.Append(Invariant, $"<line x1=\"{X(x0):0.#}\" x2=\"{Math.Max(X(x1), X(x0) + 1):0.#}\" y1=\"{Top + 1}\" y2=\"{Top + 1}\" stroke=\"{color}\" stroke-width=\"4\"/>");
+            }
+        }
+
+        if (clipped)
+        {
+            label += $" (cut at {Tick(_yMax)}{_yUnit})";
         }
 
         var path = new StringBuilder();
@@ -82,7 +124,7 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
 
     public void Reference(double value, string label, string color)
     {
-        if (value > yMax)
+        if (value > _yMax)
         {
             return;
         }
@@ -96,28 +138,30 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
     {
         var svg = new StringBuilder();
         svg.Append(Invariant, $"<svg viewBox=\"0 0 {Width} {Height}\" width=\"{Width}\" height=\"{Height}\" role=\"img\">");
-        svg.Append(Invariant, $"<title>{WebUtility.HtmlEncode(title)}</title>");
+        svg.Append(Invariant, $"<title>{WebUtility.HtmlEncode(_title)}</title>");
         svg.Append(Invariant, $"<rect x=\"{Left}\" y=\"{Top}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"#fafafa\" stroke=\"#ddd\"/>");
-        for (var i = 0; i <= 2; i++)
+        for (var value = 0.0; value <= _yMax + (_yTick / 1000); value += _yTick)
         {
-            var value = yMax * i / 2;
             var y = Y(value).ToString("0.#", Invariant);
             svg.Append(Invariant, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y}\" y2=\"{y}\" stroke=\"#eee\"/>");
-            svg.Append(Invariant, $"<text x=\"{Left - 4}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"middle\">{Format.Count(value)}{yUnit}</text>");
+            svg.Append(Invariant, $"<text x=\"{Left - 4}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"middle\">{Tick(value)}{WebUtility.HtmlEncode(_yUnit)}</text>");
         }
 
-        var hours = steps * step.TotalHours;
+        var middle = (Top + (PlotHeight / 2)).ToString("0.#", Invariant);
+        svg.Append(Invariant, $"<text x=\"12\" y=\"{middle}\" transform=\"rotate(-90 12 {middle})\" text-anchor=\"middle\">{WebUtility.HtmlEncode(_yTitle)}</text>");
+        var hours = _steps * _step.TotalHours;
         var tick = NiceTick(hours);
         for (var h = 0.0; h <= hours + 1e-9; h += tick)
         {
-            var x = X(h / step.TotalHours).ToString("0.#", Invariant);
-            svg.Append(Invariant, $"<text x=\"{x}\" y=\"{Height - 6}\" text-anchor=\"middle\">{Format.Number(h, "0.##")}h</text>");
+            var x = X(h / _step.TotalHours).ToString("0.#", Invariant);
+            svg.Append(Invariant, $"<text x=\"{x}\" y=\"{Top + PlotHeight + 13:0.#}\" text-anchor=\"middle\">{Format.Number(h, "0.##")}h</text>");
         }
 
+        svg.Append(Invariant, $"<text x=\"{Left + (PlotWidth / 2):0.#}\" y=\"{Height - 4}\" text-anchor=\"middle\">time since the start (hours)</text>");
         svg.Append(_body);
         var legendX = Left + 4.0;
-        svg.Append(Invariant, $"<text x=\"{Left}\" y=\"12\" font-weight=\"bold\">{WebUtility.HtmlEncode(title)}</text>");
-        legendX += (title.Length * 6.5) + 12;
+        svg.Append(Invariant, $"<text x=\"{Left}\" y=\"12\" font-weight=\"bold\">{WebUtility.HtmlEncode(_title)}</text>");
+        legendX += (_title.Length * 6.5) + 12;
         foreach (var (label, color, dashed) in _legend)
         {
             var dash = dashed ? " stroke-dasharray=\"4 3\"" : "";
@@ -129,6 +173,45 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
         svg.Append("</svg>");
         return svg.ToString();
     }
+
+    /// <summary>
+    /// Round axis: the top is the first multiple of a 1, 2 or 5 x 10^k step at or above <paramref name="max"/>, in at most
+    /// four steps (whole steps for counts), so every tick label is the exact value of its gridline.
+    /// </summary>
+    internal static (double Max, double Tick) Scale(double max, bool integers)
+    {
+        max = double.IsFinite(max) && max > 0 ? max : 1;
+        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(max / 4)));
+        foreach (var multiple in new[] { 1.0, 2, 2.5, 5, 10, 20 })
+        {
+            var tick = multiple * magnitude;
+            if (integers && tick < 1)
+            {
+                continue;
+            }
+
+            if (integers && tick % 1 != 0)
+            {
+                continue;
+            }
+
+            if (Math.Ceiling((max / tick) - 1e-9) <= 4)
+            {
+                return (Math.Ceiling((max / tick) - 1e-9) * tick, tick);
+            }
+        }
+
+        return (max, max);
+    }
+
+    // A tick's label: short, and exact for the round values Scale gives.
+    private static string Tick(double value) => value switch
+    {
+        >= 1e9 => (value / 1e9).ToString("0.##", Invariant) + "G",
+        >= 1e6 => (value / 1e6).ToString("0.##", Invariant) + "M",
+        >= 1e4 => (value / 1e3).ToString("0.##", Invariant) + "k",
+        _ => value.ToString("0.###", Invariant),
+    };
 
     private static double NiceTick(double hours)
     {
@@ -143,13 +226,13 @@ internal sealed class SvgChart(string title, int steps, TimeSpan step, double yM
         return 336;
     }
 
-    private double X(double stepIndex) => Left + (PlotWidth * stepIndex / Math.Max(1, steps));
+    private double X(double stepIndex) => Left + (PlotWidth * stepIndex / Math.Max(1, _steps));
 
-    private double Y(double value) => Top + PlotHeight - (PlotHeight * Math.Clamp(value / yMax, 0, 1));
+    private double Y(double value) => Top + PlotHeight - (PlotHeight * Math.Clamp(value / _yMax, 0, 1));
 
     private List<(double X0, double X1, double Value)> Downsample(ReadOnlySpan<float> values, Aggregate aggregate)
     {
-        var count = Math.Min(values.Length, steps);
+        var count = Math.Min(values.Length, _steps);
         var buckets = Math.Min(count, (int)PlotWidth);
         var points = new List<(double, double, double)>(buckets);
         for (var b = 0; b < buckets; b++)

@@ -41,13 +41,13 @@ internal static class DryRunHtmlReport
         html.Append("<h2>What the cluster saw</h2>");
         var ingest = Series(recording, ComponentKey.Compute, Signal.IngestRate);
         var processed = Series(recording, ComponentKey.Compute, Signal.ProcessedRate);
-        var load = new SvgChart("load", steps, recording.Step, 1.05 * Math.Max(Max(ingest), Max(processed)), "/s");
+        var load = new SvgChart("load", steps, recording.Step, 1.05 * Math.Max(Max(ingest), Max(processed)), "/s", "events per second");
         load.Series(ingest, "ingest", "#1f77b4", SvgChart.Aggregate.Max, fill: true);
         load.Series(processed, "processed", "#2ca02c", SvgChart.Aggregate.Min);
         html.Append(load.Render());
         var lag = Series(recording, ComponentKey.Compute, Signal.SourceLagSeconds);
         var latency = Series(recording, ComponentKey.Compute, Signal.BarrierLatencyP99);
-        var delay = new SvgChart("lag and latency", steps, recording.Step, 1.05 * Math.Max(1, Math.Max(Max(lag), Max(latency))), "s");
+        var delay = new SvgChart("lag and latency", steps, recording.Step, 1.05 * Math.Max(1, Math.Max(Max(lag), Max(latency))), "s", "seconds");
         delay.Series(lag, "source lag", "#ff7f0e", SvgChart.Aggregate.Max);
         delay.Series(latency, "barrier latency p99", "#8c564b", SvgChart.Aggregate.Max);
         html.Append(delay.Render());
@@ -69,7 +69,7 @@ internal static class DryRunHtmlReport
                     }
                 }
 
-                var chart = new SvgChart(c.Component.ToString(), steps, recording.Step, 1.15 * Math.Max(1, Math.Max(Max(actual), policy.DefaultIfEmpty(0).Max())), "");
+                var chart = new SvgChart(c.Component.ToString(), steps, recording.Step, 1.15 * Math.Max(1, Math.Max(Max(actual), policy.DefaultIfEmpty(0).Max())), "", "replicas", integers: true);
                 chart.Band(under, "under-provisioned", "#d62728");
                 chart.Band(c.Gap, "gap", "#7f7f7f");
                 chart.Series(actual, "actual", "#7f7f7f", SvgChart.Aggregate.Max, dashed: true);
