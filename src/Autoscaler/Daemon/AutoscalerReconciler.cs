@@ -68,6 +68,9 @@ internal sealed class AutoscalerReconciler(
     /// </summary>
     public TimeSpan RescaleSettle { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The clusters' compute and compactor pods, for HPA's per-pod rules; null observes no pods.</summary>
+    public PodIndex? Pods { get; init; }
+
     /// <summary>With shards, this replica's identity, recorded in the status of the autoscalers it owns.</summary>
     public string? Shard { get; init; }
 
@@ -162,7 +165,7 @@ internal sealed class AutoscalerReconciler(
         }
 
         SeedSession(state, obj, config, now);
-        var (observation, missing, components) = ObservationBuilder.Build(rw, config.Policy, hub.Store, now);
+        var (observation, missing, components) = ObservationBuilder.Build(rw, config.Policy, hub.Store, now, Pods);
         if (missing.Count > 0)
         {
             var message = $"the RisingWave has no node group for {string.Join(", ", missing.Select(m => $"{m} (spec.components.{m.Kind.ToName()}.nodeGroups[name='{m.Group}'])"))}";

@@ -38,6 +38,7 @@ internal sealed class DaemonHost : IAsyncDisposable
     private readonly PrometheusSources _sources;
     private readonly Informer<JsonObject> _autoscalerInformer;
     private readonly Informer<JsonObject> _risingWaveInformer;
+    private readonly Informer<JsonObject> _podInformer;
     private readonly EventRecorder _events;
     private readonly DaemonOptions _options;
     private readonly TimeProvider _time;
@@ -78,6 +79,9 @@ internal sealed class DaemonHost : IAsyncDisposable
         var informerOptions = new InformerOptions { Namespace = options.Namespace };
         _autoscalerInformer = new Informer<JsonObject>(_client.Resource(RisingWaveAutoscaler.Resource), informerOptions, _log);
         _risingWaveInformer = new Informer<JsonObject>(_client.Resource(RisingWaveState.Resource), informerOptions, _log);
+        _podInformer = new Informer<JsonObject>(_client.Resource(RwAutoscaler.Kube.Models.ResourceType.Pods), informerOptions with { LabelSelector = PodIndex.Selector }, _log);
+        var pods = new PodIndex();
+        _podInformer.Subscribe(pods.On);
         _events = new EventRecorder(_client, new EventRecorderOptions
         {
             ReportingController = RecorderEventSink.Controller,
@@ -99,6 +103,7 @@ internal sealed class DaemonHost : IAsyncDisposable
             Shard = options.Shards ? options.Identity : null,
             MaxOverrideReplicas = options.MaxOverrideReplicas,
             RescaleSettle = options.RescaleSettle ?? options.Catalogue.RateWindow,
+            Pods = pods,
         };
         Scheduler = new Scheduler(Queue, Reconciler, Hub, Metrics, _log, options.Workers);
         Webhook = new AlertmanagerWebhook(options.WebhookToken, options.Catalogue, () => _leading, Router.AutoscalersOf, Router.OnAlert, time, Metrics)
@@ -131,7 +136,7 @@ internal sealed class DaemonHost : IAsyncDisposable
 
     public bool IsLeader => _leading;
 
-    public bool IsReady => _autoscalerInformer.HasSynced && _risingWaveInformer.HasSynced;
+    public bool IsReady => _autoscalerInformer.HasSynced && _risingWaveInformer.HasSynced && _podInformer.HasSynced;
 
     /// <summary>Ends with the exit code: 0 when stopped, 1 when leadership was lost or a loop failed.</summary>
     public Task<int> Completion { get; private set; } = Task.FromResult(0);
@@ -164,11 +169,13 @@ internal sealed class DaemonHost : IAsyncDisposable
     {
         _loops.Add(Guard("autoscaler informer", _autoscalerInformer.RunAsync(cancellationToken)));
         _loops.Add(Guard("risingwave informer", _risingWaveInformer.RunAsync(cancellationToken)));
+        _loops.Add(Guard("pod informer", _podInformer.RunAsync(cancellationToken)));
         _loops.Add(Guard("events", _events.RunAsync(cancellationToken)));
         try
         {
             await _autoscalerInformer.WaitForSyncAsync(cancellationToken);
             await _risingWaveInformer.WaitForSyncAsync(cancellationToken);
+            await _podInformer.WaitForSyncAsync(cancellationToken);
             _log.LogInformation("caches synced: {Autoscalers} autoscalers, {RisingWaves} RisingWaves", _autoscalerInformer.Count, _risingWaveInformer.Count);
             if (Membership is { } membership)
             {

@@ -18,6 +18,9 @@ internal sealed record MetricsNeed(ClusterRef Target, string EndpointKey, Func<C
 
     /// <summary>The custom signals the cluster's spec defines, queried with the catalogue's signals.</summary>
     public ImmutableArray<CustomSignalSpec> Signals { get; init; } = [];
+
+    /// <summary>Whether the cluster's policies apply HPA's per-pod CPU rule, which needs each pod's CPU.</summary>
+    public bool PerPodCpu { get; init; }
 }
 
 /// <summary>
@@ -41,6 +44,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
     private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<ClusterRef, string> _tracked = [];
     private readonly Dictionary<ClusterRef, ImmutableArray<CustomSignalSpec>> _signals = [];
+    private readonly HashSet<ClusterRef> _perPod = [];
     private readonly Lock _lock = new();
 
     public MetricsStore Store => store;
@@ -62,6 +66,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         {
             _tracked.Remove(target);
             _signals.Remove(target);
+            _perPod.Remove(target);
         }
 
         store.Forget(target);
@@ -80,6 +85,14 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 {
                     _tracked[need.Target] = group.Key;
                     _signals[need.Target] = need.Signals;
+                    if (need.PerPodCpu)
+                    {
+                        _perPod.Add(need.Target);
+                    }
+                    else
+                    {
+                        _perPod.Remove(need.Target);
+                    }
                     store.Retain(need.Target, need.Horizon);
                 }
 
@@ -127,6 +140,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
                 {
                     store.Ingest(snapshot, only ?? tracked);
                     await FetchCustomAsync(source, only ?? tracked, now, now, cancellationToken);
+                    await FetchPodCpuAsync(source, only ?? tracked, now, cancellationToken);
 
                     // Under shards a full fetch is restricted to this replica's clusters; it is full all the same.
                     endpoint.LastFull = only is null || ReferenceEquals(only, tracked) ? now : endpoint.LastFull;
@@ -171,6 +185,30 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         {
             store.IngestCustom(await source.FetchCustomAsync(batches, start, end, backfillStep, cancellationToken));
         }
+    }
+
+    // Only for the clusters whose policies apply HPA's per-pod rule (a Pods metric on cpuUtilization): one query for them all.
+    private async Task FetchPodCpuAsync(IMetricsSource source, IReadOnlyCollection<ClusterRef> clusters, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        List<ClusterRef> wanted;
+        using (_lock.EnterScope())
+        {
+            wanted = [.. clusters.Where(c => _perPod.Contains(c))];
+        }
+
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        var snapshot = await source.FetchPodCpuAsync(now, wanted, cancellationToken);
+        if (snapshot.Error is { } error)
+        {
+            // The pods then carry no CPU: the engine falls back to the component's average, as without a pod view.
+            log.LogWarning("per-pod CPU could not be read from {Source}: {Error}", source.Name, error);
+        }
+
+        store.IngestPodCpu(snapshot, wanted);
     }
 
     private List<ClusterRef> Tracked(string key)

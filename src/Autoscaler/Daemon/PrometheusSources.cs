@@ -41,6 +41,7 @@ internal sealed class PrometheusSources(
             {
                 Horizon = config.SignalHorizon,
                 Signals = config.Policy.Signals,
+                PerPodCpu = config.PerPodCpu,
             };
         }
 
@@ -52,6 +53,7 @@ internal sealed class PrometheusSources(
             {
                 Horizon = config.SignalHorizon,
                 Signals = config.Policy.Signals,
+                PerPodCpu = config.PerPodCpu,
             };
         }
 
@@ -62,6 +64,7 @@ internal sealed class PrometheusSources(
         {
             Horizon = config.SignalHorizon,
             Signals = config.Policy.Signals,
+            PerPodCpu = config.PerPodCpu,
         };
     }
 

@@ -13,6 +13,9 @@ internal sealed record CatalogueOptions
 
     public string ComponentLabel { get; init; } = "risingwave_component";
 
+    /// <summary>The pod's name, which Prometheus-operator's discovery adds to every target; HPA's per-pod rules need it.</summary>
+    public string PodLabel { get; init; } = "pod";
+
     /// <summary>
     /// The node group label, if your relabelling adds one (the ServiceMonitor's <c>risingwave_group</c> target label is
     /// normally absent because Services carry no group). Without it, every group of a component sees the component's signals.
@@ -31,7 +34,7 @@ internal sealed record CatalogueOptions
         var problems = new List<string>();
         foreach (var (option, value) in new[]
         {
-            ("--label-namespace", NamespaceLabel), ("--label-cluster", ClusterLabel), ("--label-component", ComponentLabel), ("--label-group", GroupLabel ?? "x"),
+            ("--label-namespace", NamespaceLabel), ("--label-cluster", ClusterLabel), ("--label-component", ComponentLabel), ("--label-group", GroupLabel ?? "x"), ("pod label", PodLabel),
         })
         {
             if (!IsLabelName(value))

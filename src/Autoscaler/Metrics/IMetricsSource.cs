@@ -20,6 +20,9 @@ internal interface IMetricsSource
     /// The custom signals of the batches, one query per batch: at <paramref name="end"/> when <paramref name="start"/> is
     /// the same instant, else from <paramref name="start"/> to <paramref name="end"/> every <paramref name="step"/>.
     /// </summary>
+    /// <summary>The CPU cores each compute and compactor pod uses at <paramref name="at"/>, by cluster and pod name.</summary>
+    Task<PodCpuSnapshot> FetchPodCpuAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken);
+
     Task<CustomSignalSnapshot> FetchCustomAsync(
         IReadOnlyList<CustomSignalBatch> batches, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
 }

@@ -18,6 +18,7 @@ internal sealed class MetricsStore(TimeSpan retention)
     private readonly Dictionary<ClusterRef, TimeSpan> _horizons = [];
     private readonly Dictionary<(ClusterRef Cluster, string Signal), SampleBuffer> _custom = [];
     private readonly Dictionary<(ClusterRef Cluster, string Signal), string> _customProblems = [];
+    private readonly Dictionary<ClusterRef, IReadOnlyDictionary<string, Sample>> _podCpu = [];
 
     /// <summary>Keeps at least <paramref name="horizon"/> of the cluster's signals (what its policies read).</summary>
     public void Retain(ClusterRef cluster, TimeSpan horizon)
@@ -108,6 +109,25 @@ internal sealed class MetricsStore(TimeSpan retention)
         return SignalSet.From(windows);
     }
 
+    /// <summary>Replaces the pods' CPU of the clusters fetched (a pod that is gone drops out; a failed fetch leaves none).</summary>
+    public void IngestPodCpu(PodCpuSnapshot snapshot, IEnumerable<ClusterRef> clusters)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(clusters);
+        using var scope = _lock.EnterScope();
+        foreach (var cluster in clusters)
+        {
+            _podCpu[cluster] = snapshot.Of(cluster);
+        }
+    }
+
+    /// <summary>The CPU cores each of the cluster's pods used in the last fetch, by pod name.</summary>
+    public IReadOnlyDictionary<string, Sample> PodCpu(ClusterRef cluster)
+    {
+        using var scope = _lock.EnterScope();
+        return _podCpu.TryGetValue(cluster, out var pods) ? pods : new Dictionary<string, Sample>();
+    }
+
     /// <summary>Adds what custom queries brought back; a signal that came back clean clears its last problem.</summary>
     public void IngestCustom(CustomSignalSnapshot snapshot)
     {
@@ -168,6 +188,7 @@ internal sealed class MetricsStore(TimeSpan retention)
         }
 
         _clusters.Remove(cluster);
+        _podCpu.Remove(cluster);
         _backfilled.Remove(cluster);
         _horizons.Remove(cluster);
     }

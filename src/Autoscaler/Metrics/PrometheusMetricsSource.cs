@@ -56,6 +56,21 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
         return snapshot;
     }
 
+    public async Task<PodCpuSnapshot> FetchPodCpuAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken)
+    {
+        var (fetch, result) = (await QueryAllAsync([(Policies.Model.Signal.CpuUtilization, catalogue.PodCpuQuery(only))], (q, ct) => client.QueryAsync(q, at, ct), cancellationToken))[0];
+        var snapshot = new PodCpuSnapshot(fetch.Clean ? null : fetch.Error ?? string.Join("; ", fetch.Warnings));
+        foreach (var series in fetch.Clean ? result!.Series : [])
+        {
+            if (catalogue.TryPodKey(series, out var cluster, out var pod) && series.Samples.Length > 0 && double.IsFinite(series.Samples[^1].Value))
+            {
+                snapshot.Add(cluster, pod, series.Samples[^1]);
+            }
+        }
+
+        return snapshot;
+    }
+
     public async Task<CustomSignalSnapshot> FetchCustomAsync(
         IReadOnlyList<CustomSignalBatch> batches, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken)
     {

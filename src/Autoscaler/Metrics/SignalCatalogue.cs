@@ -53,6 +53,33 @@ internal sealed class SignalCatalogue
         return Build($"{_options.NamespaceLabel}=~{PromQLText.Quote(namespaces)},{_options.ClusterLabel}=~{PromQLText.Quote(names)}");
     }
 
+    /// <summary>
+    /// CPU cores each compute and compactor pod uses, per pod: what HPA divides by the pod's CPU request (from the pod
+    /// informer) for its per-pod rules. One query for all the clusters, or for those named.
+    /// </summary>
+    public string PodCpuQuery(IReadOnlyCollection<ClusterRef>? only)
+    {
+        var restriction = only is null || only.Count == 0 ? "" : $",{_options.NamespaceLabel}=~{PromQLText.Quote(PromQLText.Alternation(only.Select(c => c.Namespace)))},"
+            + $"{_options.ClusterLabel}=~{PromQLText.Quote(PromQLText.Alternation(only.Select(c => c.Name)))}";
+        var selector = $"{_options.ComponentLabel}=~\"compute|compactor\"" + (_options.Selector.Length > 0 ? "," + _options.Selector : "") + restriction;
+        return $"sum by ({_cluster}, {_options.PodLabel}) (rate(process_cpu_seconds_total{{{selector}}}[{_window}]))";
+    }
+
+    /// <summary>The cluster and pod a series of <see cref="PodCpuQuery"/> belongs to.</summary>
+    public bool TryPodKey(Series series, out ClusterRef cluster, out string pod)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        cluster = default;
+        pod = series.Label(_options.PodLabel) ?? "";
+        if (series.Label(_options.NamespaceLabel) is not { Length: > 0 } ns || series.Label(_options.ClusterLabel) is not { Length: > 0 } name || pod.Length == 0)
+        {
+            return false;
+        }
+
+        cluster = new ClusterRef(ns, name);
+        return true;
+    }
+
     /// <summary>Which cluster, component and node group a result series belongs to; false when it names no cluster.</summary>
     public bool TryKey(SignalQuery query, Series series, out SeriesKey key)
     {

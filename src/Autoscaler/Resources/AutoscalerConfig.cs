@@ -1,6 +1,8 @@
 using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Policies.BuiltIn;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Engine;
+using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Resources;
 
@@ -65,4 +67,8 @@ internal sealed record AutoscalerConfig
 
     /// <summary>How far back its policies read signals.</summary>
     public TimeSpan SignalHorizon => Engine.SignalHorizon;
+
+    /// <summary>Whether a policy applies HPA's per-pod CPU rule (a Pods metric on cpuUtilization): the daemon then reads each pod.</summary>
+    public bool PerPodCpu => Policy.Components.Any(c => c.Policies.OfType<UtilizationPolicySpec>()
+        .Any(p => p.Metrics.Any(m => m.Source == MetricSource.Pods && m.Signal.BuiltIn == Signal.CpuUtilization)));
 }

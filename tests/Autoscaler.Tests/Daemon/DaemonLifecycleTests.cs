@@ -122,9 +122,12 @@ public sealed class DaemonLifecycleTests
             var all = await daemon.Kube.Autoscalers.ListAsync("streaming");
             return all.Items.All(a => DaemonFixture.Condition(a, "Ready") == "True");
         }, "all 25 evaluated");
-        var queries = daemon.Prometheus!.QueryCount;
+        // One query per signal per fetch, and one for every pod's CPU per instant fetch (HPA's per-pod rule).
+        var pods = daemon.Prometheus!.PodQueryCount;
+        var queries = daemon.Prometheus.QueryCount - pods;
         var fetches = daemon.Host.Hub.Fetches;
         Assert.Equal(SignalNames.Count * fetches, queries);
+        Assert.InRange(pods, 1, fetches);
         Assert.True(fetches <= 25, $"{fetches} fetches for 25 clusters");
     }
 

@@ -17,6 +17,7 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
     private readonly LoopbackServer _server;
     private readonly Dictionary<string, SignalQuery> _queries;
     private readonly ConcurrentDictionary<(ClusterRef Cluster, Signal Signal, ComponentKind? Component), double> _values = new();
+    private readonly ConcurrentDictionary<(ClusterRef Cluster, string Pod), double> _podCpu = new();
     private int _count;
     private int _restricted;
 
@@ -50,6 +51,14 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
 
     public void Clear(ClusterRef cluster, Signal signal, ComponentKind? component = null) => _values.TryRemove((cluster, signal, component), out _);
 
+    /// <summary>CPU cores a pod uses, answered to the catalogue's per-pod CPU query.</summary>
+    public void SetPodCpu(ClusterRef cluster, string pod, double cores) => _podCpu[(cluster, pod)] = cores;
+
+    /// <summary>Per-pod CPU queries asked.</summary>
+    public int PodQueryCount => Volatile.Read(ref _podQueries);
+
+    private int _podQueries;
+
     private async Task HandleAsync(HttpContext context)
     {
         Interlocked.Increment(ref _count);
@@ -65,6 +74,19 @@ internal sealed class FakePrometheusApi : IAsyncDisposable
         var range = context.Request.Path.Value?.EndsWith("query_range", StringComparison.Ordinal) == true;
         string Param(string name) => parameters.FirstOrDefault(p => p.Key == name).Value.ToString();
         context.Response.ContentType = "application/json";
+        if (query.StartsWith("sum by (namespace, risingwave_name, pod) (rate(process_cpu_seconds_total{", StringComparison.Ordinal))
+        {
+            // The per-pod CPU query, restricted to the clusters that use HPA's per-pod rule.
+            Interlocked.Increment(ref _podQueries);
+            var only = System.Text.RegularExpressions.Regex.Match(query, "risingwave_name=~\"([^\"]*)\"");
+            var podClusters = only.Success ? only.Groups[1].Value.Replace("\\", "", StringComparison.Ordinal).Split('|').ToHashSet(StringComparer.Ordinal) : null;
+            var pods = string.Join(',', _podCpu.Where(p => podClusters is null || podClusters.Contains(p.Key.Cluster.Name)).Select(p =>
+                $"{{\"metric\":{{\"namespace\":\"{p.Key.Cluster.Namespace}\",\"risingwave_name\":\"{p.Key.Cluster.Name}\",\"pod\":\"{p.Key.Pod}\"}},"
+                + $"\"value\":[{Param("time")},\"{p.Value.ToString("R", CultureInfo.InvariantCulture)}\"]}}"));
+            await context.Response.WriteAsync($"{{\"status\":\"success\",\"data\":{{\"resultType\":\"vector\",\"result\":[{pods}]}}}}");
+            return;
+        }
+
         var restriction = System.Text.RegularExpressions.Regex.Match(query, "namespace=~\"([^\"]*)\",risingwave_name=~\"([^\"]*)\"");
         HashSet<string>? names = null;
         if (restriction.Success)
