@@ -55,6 +55,7 @@ internal static partial class CommandLine
             SimulateCommand.Create(cli),
             TuneCommand.Create(cli),
             PoliciesCommand.Create(cli),
+            DoctorCommand.Create(cli, time),
             CrdCommand.Create(cli),
             RunCommand.Create(cli),
         };

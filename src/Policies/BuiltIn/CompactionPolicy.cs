@@ -13,6 +13,9 @@ namespace RwAutoscaler.Policies.BuiltIn;
 /// </summary>
 public sealed record CompactionPolicySpec : PolicySpec
 {
+    public override IEnumerable<SignalRef> SignalsRead => [Signal.CompactionPendingBytes, Signal.CompactionRunningSlots, Signal.L0WriteStop];
+
+
     /// <summary>Pending compaction bytes one compactor core works off (docs: "divide by 4 GB").</summary>
     public double BytesPerCore { get; init; } = 4e9;
 

@@ -17,6 +17,9 @@ public sealed record SloTarget(Signal Signal, double Threshold);
 /// </summary>
 public sealed record LatencyGuardPolicySpec : PolicySpec
 {
+    public override IEnumerable<SignalRef> SignalsRead => Targets.Select(t => (SignalRef)t.Signal);
+
+
     public required ImmutableArray<SloTarget> Targets { get; init; }
 
     /// <summary>How long a violation must last before stepping up (Prometheus' <c>for</c>).</summary>

@@ -24,6 +24,9 @@ namespace RwAutoscaler.Policies.BuiltIn;
 /// </summary>
 public sealed record PredictivePolicySpec : PolicySpec
 {
+    public override IEnumerable<SignalRef> SignalsRead => [Signal.IngestRate, Signal.ProcessedRate, Signal.BusyRatio, Signal.SourceLagMessages];
+
+
     /// <summary>The season of the ingest rate; null finds it in the history (the lag of highest autocorrelation).</summary>
     public TimeSpan? SeasonLength { get; init; }
 

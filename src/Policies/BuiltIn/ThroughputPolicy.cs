@@ -13,6 +13,10 @@ namespace RwAutoscaler.Policies.BuiltIn;
 /// </summary>
 public sealed record ThroughputPolicySpec : PolicySpec
 {
+    public override IEnumerable<SignalRef> SignalsRead =>
+        [Signal.IngestRate, Signal.ProcessedRate, Signal.BusyRatio, Signal.SourceLagMessages, Signal.SourceLagSeconds];
+
+
     /// <summary>utilization.target.</summary>
     public double TargetUtilization { get; init; } = 0.7;
 
