@@ -256,6 +256,7 @@ internal sealed class AutoscalerReconciler(
         }
 
         metrics.MetricsAvailable.WithLabels(config.Target.Namespace, config.Target.Name).Set(decision.Components.All(c => c.MetricsAvailable) ? 1 : 0);
+        report.SignalFindings(await DiagnoseAsync(state, config, decision, self, now, cancellationToken));
         await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
         state.Failures = failed ? state.Failures + 1 : 0;
         var next = failed
@@ -544,6 +545,50 @@ internal sealed class AutoscalerReconciler(
         {
             return null;
         }
+    }
+
+    // The catalogue signals a policy found missing this tick, diagnosed against Prometheus as autoscaler doctor does:
+    // once per set of missing signals and repeat interval, into SignalsReady and one Warning event per set.
+    private async Task<IReadOnlyList<Doctor.Finding>?> DiagnoseAsync(
+        ClusterState state, AutoscalerConfig config, ClusterDecision decision, V1ObjectReference self, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var missing = decision.Components.SelectMany(c => c.Proposals)
+            .Where(p => p.MetricsMissing && p.Signal is { IsCustom: false })
+            .Select(p => p.Signal!.Value.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+        {
+            state.SignalDiagnosis = null;
+            return [];
+        }
+
+        var key = string.Join(',', missing);
+        if (state.SignalDiagnosis is { } last && last.Missing == key && now - last.At < RepeatInterval)
+        {
+            return last.Findings;
+        }
+
+        IReadOnlyList<Doctor.Finding>? absent;
+        try
+        {
+            var source = await sources.NeedOf(config).Source(cancellationToken);
+            var needs = Doctor.SignalDoctor.Needs(config.Policy).Where(n => missing.Contains(n.Key)).ToDictionary(n => n.Key, n => n.Value, StringComparer.Ordinal);
+            absent = [.. (await source.DiagnoseAsync(config.Target, needs, now, cancellationToken)).Where(f => !f.Present)];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Unknown, not "all present": SignalsReady keeps what it said; tried again after the repeat interval.
+            log.LogDebug(e, "diagnosing the missing signals of {Cluster} failed", config.Target);
+            absent = null;
+        }
+
+        state.SignalDiagnosis = (key, now, absent);
+        if (absent is { Count: > 0 })
+        {
+            PublishOnce(state, $"signals:{key}", new EventNote(self, EventNote.Warning, "SignalsAbsent", "Observe",
+                Shorten(string.Join("; ", absent.Select(f => $"{f.Signal}: {f.Detail}" + (f.Fix is { } fix ? $" (fix: {fix})" : ""))))));
+        }
+
+        return absent;
     }
 
     private void PublishOnce(ClusterState state, string key, EventNote note)

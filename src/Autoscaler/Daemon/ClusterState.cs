@@ -50,6 +50,12 @@ internal sealed class ClusterState
 
     public bool MetricsOutageReported { get; set; }
 
+    /// <summary>
+    /// The last diagnosis of missing signals: which were missing, when it ran, and what it found (null findings: it could
+    /// not run). Null when nothing was missing.
+    /// </summary>
+    public (string Missing, DateTimeOffset At, IReadOnlyList<Doctor.Finding>? Findings)? SignalDiagnosis { get; set; }
+
     /// <summary>Consecutive failed writes, for backoff.</summary>
     public int Failures { get; set; }
 }

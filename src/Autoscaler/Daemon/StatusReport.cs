@@ -17,7 +17,12 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
 
     private IReadOnlyList<(string Signal, string Problem)> _customProblems = [];
 
+    private IReadOnlyList<Doctor.Finding>? _absent;
+
     public void MetricsUnavailable(string error) => _metricsError = error;
+
+    /// <summary>The signals the policies read that the cluster's Prometheus lacks, with why and the fix (empty: all present).</summary>
+    public void SignalFindings(IReadOnlyList<Doctor.Finding>? absent) => _absent = absent;
 
     /// <summary>Custom signals whose last query did not give this cluster one clean series, by name.</summary>
     public void CustomSignalProblems(IReadOnlyList<(string Signal, string Problem)> problems) => _customProblems = problems;
@@ -122,6 +127,15 @@ internal sealed class StatusReport(AutoscalerConfig config, RisingWaveState rw, 
         else
         {
             Set("MetricsAvailable", true, "SignalsRead", "the signals the policies need are read");
+        }
+
+        if (_absent is { Count: > 0 } absent)
+        {
+            Set("SignalsReady", false, "SignalsAbsent", string.Join("; ", absent.Select(f => $"{f.Signal}: {f.Detail}" + (f.Fix is { } fix ? $" (fix: {fix})" : ""))));
+        }
+        else if (_absent is not null)
+        {
+            Set("SignalsReady", true, "SignalsPresent", "every signal the policies read is in Prometheus");
         }
 
         var (active, activeReason, activeMessage) =

@@ -23,6 +23,10 @@ internal interface IMetricsSource
     /// <summary>The CPU cores each compute and compactor pod uses at <paramref name="at"/>, by cluster and pod name.</summary>
     Task<PodCpuSnapshot> FetchPodCpuAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken);
 
+    /// <summary>Why the cluster lacks the signals named in <paramref name="needs"/> (autoscaler doctor's findings).</summary>
+    Task<IReadOnlyList<Doctor.Finding>> DiagnoseAsync(
+        ClusterRef cluster, IReadOnlyDictionary<string, List<string>> needs, DateTimeOffset at, CancellationToken cancellationToken);
+
     Task<CustomSignalSnapshot> FetchCustomAsync(
         IReadOnlyList<CustomSignalBatch> batches, DateTimeOffset start, DateTimeOffset end, TimeSpan step, CancellationToken cancellationToken);
 }

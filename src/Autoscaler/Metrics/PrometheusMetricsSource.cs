@@ -56,6 +56,10 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
         return snapshot;
     }
 
+    public Task<IReadOnlyList<Doctor.Finding>> DiagnoseAsync(
+        ClusterRef cluster, IReadOnlyDictionary<string, List<string>> needs, DateTimeOffset at, CancellationToken cancellationToken) =>
+        new Doctor.SignalDoctor(client, catalogue).ExamineAsync(cluster, needs, [], at, cancellationToken);
+
     public async Task<PodCpuSnapshot> FetchPodCpuAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken)
     {
         var (fetch, result) = (await QueryAllAsync([(Policies.Model.Signal.CpuUtilization, catalogue.PodCpuQuery(only))], (q, ct) => client.QueryAsync(q, at, ct), cancellationToken))[0];

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using RwAutoscaler.Autoscaler.Tests.Fixtures;
+using Xunit;
+
+namespace RwAutoscaler.Autoscaler.Tests.Doctor;
+
+/// <summary>
+/// Issue 19: the daemon reports what autoscaler doctor finds, in status.conditions[SignalsReady] and one Warning event,
+/// for a cluster shaped like RisingWave v2.5 (no actor tokio metrics) in a real Prometheus.
+/// </summary>
+public sealed class DaemonSignalsReadyTests
+{
+    private const string Autoscaler = """
+        apiVersion: rwautoscaler.dev/v1alpha1
+        kind: RisingWaveAutoscaler
+        metadata: {name: rw-autoscaler, namespace: streaming}
+        spec:
+          targetRef: {name: rw}
+          pollingInterval: 1s
+          compute:
+            maxReplicas: 10
+            policies:
+              - type: throughput
+        """;
+
+    [Fact]
+    public async Task A_v2_5_cluster_says_which_signal_is_absent_and_the_setting_to_change()
+    {
+        var targets = RisingWaveShapes.Targets(RisingWaveShapes.V25);
+        await using var exporter = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4";
+            await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
+        });
+        await using var prometheus = await PrometheusServer.StartAsync([.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
+            new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))]);
+        Assert.NotNull(prometheus);
+        await prometheus.WaitForScrapesAsync();
+
+        await using var daemon = await DaemonFixture.StartAsync(prometheus: prometheus.Address);
+        await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
+        await daemon.Kube.SettleAsync("streaming", "rw");
+        await daemon.ApplyAsync(Autoscaler);
+
+        await DaemonFixture.EventuallyAsync(async () => DaemonFixture.Condition(await daemon.AutoscalerAsync(), "SignalsReady") == "False", "SignalsReady=False", seconds: 30);
+        var condition = ((await daemon.AutoscalerAsync())["status"]!["conditions"] as JsonArray)!.OfType<JsonObject>().Single(c => (string?)c["type"] == "SignalsReady");
+        Assert.Equal("SignalsAbsent", (string?)condition["reason"]);
+        Assert.StartsWith("busyRatio: stream_actor_poll_duration is absent: actor tokio metrics are off", (string?)condition["message"], StringComparison.Ordinal);
+        Assert.Contains("enable_actor_tokio_metrics = true", (string?)condition["message"], StringComparison.Ordinal);
+
+        // One event, not one per tick.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var warning = Assert.Single(daemon.Events("SignalsAbsent"));
+        Assert.StartsWith("busyRatio: stream_actor_poll_duration is absent", (string?)warning["note"], StringComparison.Ordinal);
+    }
+}
