@@ -40,7 +40,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
             new("source_kafka_high_watermark", "", "source_kafka_high_watermark is absent: no Kafka source, or meta has not read its watermarks yet", "source lag exists for Kafka sources only"),
             new("source_latest_message_id", "", "source_latest_message_id is absent: no source has read a message yet", "wait for the sources to read, or check that they are not paused"),
         ],
-        [Signal.ProcessedRate] = [new("stream_source_output_rows_counts", "", "stream_source_output_rows_counts is absent: no source executor runs", "create a source and a streaming job on it")],
+        [Signal.ProcessedRate] = [new("source_partition_input_count", "", "source_partition_input_count is absent: no source has read a partition yet", "create a source and a streaming job on it, or wait for it to read")],
         [Signal.CpuUtilization] =
         [
             new("process_cpu_seconds_total", "{component}=~\"compute|compactor\"", "no compute or compactor process is scraped", NotScrapedFix),

@@ -129,8 +129,10 @@ internal sealed class SignalCatalogue
                 "Producers' rate: the growth of the Kafka high watermark that meta reads every ~30 s (a gauge, hence deriv). "
                 + "max by partition first, so a second meta instance does not count twice."),
             new(Signal.ProcessedRate, SignalScope.Cluster,
-                $"sum by ({c}) (rate({M("stream_source_output_rows_counts")}[{w}]))",
-                "Rows the source executors emit into the dataflow: the dashboards' Source Throughput. Not masked by the metrics level."),
+                $"sum by ({c}) (rate({M("source_partition_input_count")}[{w}]))",
+                "Messages the sources read, counted per partition (the dashboards' Source Throughput by partition): in messages, as the "
+                + "Kafka offsets behind ingestRate and the lags are, where stream_source_output_rows_counts counts rows of every source kind "
+                + "and leaves backfill out. Not masked by the metrics level."),
             new(Signal.BusyRatio, SignalScope.Cluster,
                 $"clamp_max(max by ({c}) (sum by ({c}, fragment_id) (rate({M("stream_actor_poll_duration")}[{w}]))"
                 + $" / on ({c}, fragment_id) clamp_min(sum by ({c}, fragment_id) ({M("stream_actor_count")}), 1)) / 1e9, 1)",

@@ -29,8 +29,8 @@ internal static class RisingWaveShapes
             stream_actor_count{"{"}fragment_id="1"{"}"} 4
             # TYPE stream_actor_output_buffer_blocking_duration_ns counter
             stream_actor_output_buffer_blocking_duration_ns{"{"}fragment_id="1",downstream_fragment_id="2"{"}"} 100
-            # TYPE stream_source_output_rows_counts counter
-            stream_source_output_rows_counts{"{"}source_id="7",source_name="orders",actor_id="",fragment_id="1"{"}"} 1000
+            # TYPE source_partition_input_count counter
+            source_partition_input_count{"{"}actor_id="",source_id="7",partition="0",source_name="orders",fragment_id="1"{"}"} 1000
             # TYPE source_latest_message_id gauge
             source_latest_message_id{"{"}source_id="7",partition="0",actor_id=""{"}"} 900
             # TYPE process_cpu_seconds_total counter

@@ -152,9 +152,15 @@ internal sealed class SimulatedRisingWave
             pod.Gauge("stream_actor_output_buffer_blocking_duration_ns", "Output blocked by a full downstream channel, ns", "actor_id", "fragment_id", "downstream_fragment_id")
                 .WithLabels("", "1", "2").Inc(load.BackpressureRatio * actors * Nanos * dt);
             var latest = pod.Gauge("source_latest_message_id", "Last offset read per partition", "source_id", "actor_id", "partition");
+            var read = pod.Gauge("source_partition_input_count", "Messages read per partition", "actor_id", "source_id", "partition", "source_name", "fragment_id");
             for (var p = 0; p < Partitions; p++)
             {
                 var actor = ((i * 100) + (p % (int)actors)).ToString(CultureInfo.InvariantCulture);
+                if (p % compute == i)
+                {
+                    read.WithLabels("", "1", p.ToString(CultureInfo.InvariantCulture), "orders", "1").Inc(load.ProcessedRate / Partitions * dt);
+                }
+
                 if (p % compute == i && _consumed >= Partitions)
                 {
                     latest.WithLabels("1", actor, p.ToString(CultureInfo.InvariantCulture)).Set(Math.Floor(_consumed / Partitions) - 1);

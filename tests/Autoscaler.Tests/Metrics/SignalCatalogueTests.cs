@@ -71,7 +71,7 @@ public sealed class SignalCatalogueTests
     {
         var queries = new SignalCatalogue().For([new ClusterRef("team.a", "rw-1"), new ClusterRef("team.a", "rw-2"), new ClusterRef("b", "rw-1")]);
         var processed = queries.Single(q => q.Signal == Signal.ProcessedRate).PromQL;
-        Assert.Contains("stream_source_output_rows_counts{namespace=~\"b|team\\\\.a\",risingwave_name=~\"rw-1|rw-2\"}", processed, StringComparison.Ordinal);
+        Assert.Contains("source_partition_input_count{namespace=~\"b|team\\\\.a\",risingwave_name=~\"rw-1|rw-2\"}", processed, StringComparison.Ordinal);
     }
 
     [Theory]
