@@ -16,7 +16,7 @@ internal sealed record Finding(string Signal, IReadOnlyList<string> NeededBy, bo
 /// </summary>
 internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue catalogue)
 {
-    private sealed record Probe(string Metric, string Matchers, string Why, string Fix);
+    private sealed record Probe(string Metric, string Matchers, string Why, string Fix, string Condition = "");
 
     private const string NotScrapedFix = "scrape it with the operator's ServiceMonitor (spec.enableDefaultServiceMonitor), whose targetLabels add risingwave_name and risingwave_component";
     private const string TokioFix = "set enable_actor_tokio_metrics = true under [streaming.developer] in risingwave.toml (the default from v2.7.0), or [server] metrics_level = \"Debug\"";
@@ -45,6 +45,8 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         [
             new("process_cpu_seconds_total", "{component}=~\"compute|compactor\"", "no compute or compactor process is scraped", NotScrapedFix),
             new("process_cpu_core_num", "{component}=~\"compute|compactor\"", "process_cpu_core_num is absent", NotScrapedFix),
+            new("process_cpu_core_num", "{component}=~\"compute|compactor\"", "process_cpu_core_num reads 0: a CPU limit under one core is truncated to 0 cores",
+                "give the pods CPU requests: the daemon then measures each pod against its request (docs/signals.md)", " > 0"),
         ],
         [Signal.BarrierLatencyP99] = [new("meta_barrier_duration_seconds_bucket", "", "meta's barrier histogram is absent: meta is not scraped", NotScrapedFix)],
         [Signal.CompactionPendingBytes] = [new("storage_compact_pending_bytes", "", "storage_compact_pending_bytes is absent: meta is not scraped, or no compaction group exists yet", NotScrapedFix)],
@@ -120,8 +122,18 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
     {
         var name = signal.ToName();
         var result = await client.QueryAsync(query.PromQL, at, cancellationToken);
-        var values = result.Series.Where(s => catalogue.TryKey(query, s, out var key) && key.Cluster == cluster)
-            .Select(s => s.Samples.Length > 0 ? s.Samples[^1].Value : double.NaN).ToList();
+        var series = result.Series.Where(s => catalogue.TryKey(query, s, out var key) && key.Cluster == cluster).ToList();
+        var values = series.Select(s => s.Samples.Length > 0 ? s.Samples[^1].Value : double.NaN).ToList();
+
+        // A per-component signal must be there for each component that reads it (the readers start with their component).
+        var lacking = query.Scope == SignalScope.Component
+            ? readers.Select(r => r.Split('/')[0]).Distinct().Where(kind => !series.Any(s => s.Label(catalogue.Options.ComponentLabel) == kind)).ToList()
+            : [];
+        if (lacking.Count > 0 && values.Count > 0)
+        {
+            values.Clear();
+        }
+
         if (values.Count > 0 && values.All(double.IsFinite))
         {
             return new Finding(name, readers, true, $"{string.Join(", ", values.Select(v => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)))} {signal.Unit()}");
@@ -129,10 +141,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
 
         if (values.Count > 0)
         {
-            return signal == Signal.CpuUtilization
-                ? new Finding(name, readers, false, "not a number: process_cpu_core_num reads 0 (a CPU limit under one core is truncated to 0)",
-                    "give the pods CPU requests: the daemon then measures each pod against its request (docs/signals.md)")
-                : new Finding(name, readers, false, "not a number (NaN or infinite)");
+            return new Finding(name, readers, false, "not a number (NaN or infinite): the daemon drops such samples");
         }
 
         if (labelled == 0)
@@ -151,7 +160,12 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         foreach (var probe in Probes[signal])
         {
             var matchers = probe.Matchers.Replace("{component}", catalogue.Options.ComponentLabel, StringComparison.Ordinal);
-            if (await CountAsync(probe.Metric, matchers, cluster, at, cancellationToken) == 0)
+            if (lacking.Count > 0)
+            {
+                matchers = matchers.Replace("compute|compactor", string.Join('|', lacking), StringComparison.Ordinal); // probe the components that lack it
+            }
+
+            if (await CountAsync(probe.Metric, matchers, cluster, at, cancellationToken, probe.Condition) == 0)
             {
                 return new Finding(name, readers, false, probe.Why, probe.Fix);
             }
@@ -180,7 +194,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
     }
 
     // How many series of the metric (any metric when empty) carry the cluster's labels.
-    private async Task<int> CountAsync(string metric, string matchers, ClusterRef cluster, DateTimeOffset at, CancellationToken cancellationToken)
+    private async Task<int> CountAsync(string metric, string matchers, ClusterRef cluster, DateTimeOffset at, CancellationToken cancellationToken, string condition = "")
     {
         var o = catalogue.Options;
         var all = string.Join(',', new[]
@@ -191,7 +205,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
             matchers,
             o.Selector,
         }.Where(m => m.Length > 0));
-        var result = await client.QueryAsync($"count({metric}{{{all}}})", at, cancellationToken);
+        var result = await client.QueryAsync($"count({metric}{{{all}}}{condition})", at, cancellationToken);
         return result.Series.Count == 0 ? 0 : (int)result.Series[0].Samples[^1].Value;
     }
 }

@@ -145,13 +145,16 @@ internal sealed class SignalCatalogue
                 + "for a full downstream channel (< 0.3 healthy, > 0.7 saturated, per RisingWave's metrics reference)."),
             new(Signal.CpuUtilization, SignalScope.Component,
                 $"sum by ({_component}) (rate({M("process_cpu_seconds_total", $"{comp}=~\"compute|compactor\"")}[{w}]))"
-                + $" / sum by ({_component}) ({M("process_cpu_core_num", $"{comp}=~\"compute|compactor\"")})",
+                + $" / sum by ({_component}) ({M("process_cpu_core_num", $"{comp}=~\"compute|compactor\"")} > 0)",
                 "CPU used over the cores the processes may use (process_cpu_core_num is cgroup-aware), summed over the component's "
-                + "pods: the pod-weighted mean utilisation. The counter counts whole seconds, so the window must be a minute or more."),
+                + "pods: the pod-weighted mean utilisation. The counter counts whole seconds, so the window must be a minute or more. "
+                + "The core count is truncated to whole cores: a process limited to under one core reads 0 and is left out (> 0) "
+                + "rather than divided by; the daemon measures such pods against their CPU request instead."),
             new(Signal.BarrierLatencyP99, SignalScope.Cluster,
-                $"max by ({c}) (histogram_quantile(0.99, sum by ({c}, database_id, le) (rate({M("meta_barrier_duration_seconds_bucket")}[{w}]))))",
+                $"max by ({c}) (histogram_quantile(0.99, sum by ({c}, database_id, le) (rate({M("meta_barrier_duration_seconds_bucket")}[{w}]))) >= 0)",
                 "The dashboards' Barrier Latency p99, worst database: the freshness RisingWave promises. It climbs without "
-                + "settling when the cluster is congested."),
+                + "settling when the cluster is congested. A database with no barrier in the window has no quantile (NaN): >= 0 "
+                + "leaves it out rather than report a number that is none."),
             new(Signal.SourceLagMessages, SignalScope.Cluster, lag,
                 "The dashboards' Kafka Consumer Lag Size summed over partitions: high watermark (meta) minus the last offset read "
                 + "(compute), both reduced to one value per partition first because they come from different pods; minus 1 "

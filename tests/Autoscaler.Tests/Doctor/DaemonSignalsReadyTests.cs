@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
@@ -27,18 +26,8 @@ public sealed class DaemonSignalsReadyTests
     [Fact]
     public async Task A_v2_5_cluster_says_which_signal_is_absent_and_the_setting_to_change()
     {
-        var targets = RisingWaveShapes.Targets(RisingWaveShapes.V25);
-        await using var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
-        });
-        await using var prometheus = await PrometheusServer.StartAsync([.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
-            new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))]);
-        Assert.NotNull(prometheus);
-        await prometheus.WaitForScrapesAsync();
-
-        await using var daemon = await DaemonFixture.StartAsync(prometheus: prometheus.Address);
+        await using var cluster = await RisingWaveShapes.ServeAsync(RisingWaveShapes.V25);
+        await using var daemon = await DaemonFixture.StartAsync(prometheus: cluster.Prometheus.Address);
         await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
         await daemon.Kube.SettleAsync("streaming", "rw");
         await daemon.ApplyAsync(Autoscaler);

@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http;
+using RwAutoscaler.Autoscaler.Metrics;
+using RwAutoscaler.Autoscaler.Prometheus;
 using RwAutoscaler.Autoscaler.Tests.Commands;
-using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
 namespace RwAutoscaler.Autoscaler.Tests.Doctor;
@@ -26,28 +26,35 @@ public sealed class DoctorTests
 
     private static async Task<(int Code, string Out)> DoctorAsync(string shape)
     {
-        var targets = RisingWaveShapes.Targets(shape);
-        await using var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
-        });
-        await using var prometheus = await PrometheusServer.StartAsync([.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
-            new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))]);
-        Assert.NotNull(prometheus);
-        await prometheus.WaitForScrapesAsync(3);
-
+        await using var cluster = await RisingWaveShapes.ServeAsync(shape);
         var policy = Path.Combine(Path.GetTempPath(), $"doctor-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(policy, Policy);
         try
         {
-            var run = CliRunner.Run("doctor", "--prometheus", prometheus.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
+            var run = CliRunner.Run("doctor", "--prometheus", cluster.Prometheus.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
             Assert.True(run.Error.Length == 0, run.Error);
             return (run.ExitCode, System.Text.RegularExpressions.Regex.Replace(run.Out, @"\s+", " ")); // prose wraps at the terminal's width
         }
         finally
         {
             File.Delete(policy);
+        }
+    }
+
+    [Theory]
+    [InlineData(RisingWaveShapes.V25)]
+    [InlineData(RisingWaveShapes.V30)]
+    [InlineData(RisingWaveShapes.Standalone)]
+    [InlineData(RisingWaveShapes.FractionalCpu)]
+    public async Task No_signal_is_NaN_or_infinite_on_any_shape(string shape)
+    {
+        await using var cluster = await RisingWaveShapes.ServeAsync(shape);
+        using var client = new PrometheusClient(new PrometheusOptions { Address = cluster.Prometheus.Address });
+        var catalogue = new SignalCatalogue(new CatalogueOptions { RateWindow = TimeSpan.FromSeconds(10) });
+        foreach (var query in catalogue.Queries)
+        {
+            var result = await client.QueryAsync(query.PromQL, DateTimeOffset.UtcNow, CancellationToken.None);
+            Assert.All(result.Series, s => Assert.True(s.Samples.All(v => double.IsFinite(v.Value)), $"{shape}: {query.Signal} reads {s.Samples[^1].Value}"));
         }
     }
 
@@ -81,6 +88,6 @@ public sealed class DoctorTests
         Assert.True(standalone.Contains("compactionRunningSlots: the cluster runs in standalone mode", StringComparison.Ordinal), standalone);
 
         var (_, fractional) = await DoctorAsync(RisingWaveShapes.FractionalCpu);
-        Assert.True(fractional.Contains("cpuUtilization: not a number: process_cpu_core_num reads 0 (a CPU limit under one core is truncated to 0)", StringComparison.Ordinal), fractional);
+        Assert.True(fractional.Contains("cpuUtilization: process_cpu_core_num reads 0: a CPU limit under one core is truncated to 0 cores", StringComparison.Ordinal), fractional);
     }
 }

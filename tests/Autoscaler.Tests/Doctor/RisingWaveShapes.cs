@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Http;
+using RwAutoscaler.Autoscaler.Tests.Fixtures;
+using Xunit;
+
 namespace RwAutoscaler.Autoscaler.Tests.Doctor;
 
 /// <summary>
@@ -63,5 +67,32 @@ internal static class RisingWaveShapes
         return shape == Standalone
             ? new Dictionary<string, string> { ["standalone"] = compute + "\n" + Meta }
             : new Dictionary<string, string> { ["compute"] = compute, ["meta"] = Meta, ["compactor"] = Compactor };
+    }
+
+    /// <summary>A real Prometheus scraping streaming/rw shaped as <paramref name="shape"/>, one target per component with the ServiceMonitor's labels.</summary>
+    public static async Task<ShapedCluster> ServeAsync(string shape)
+    {
+        var targets = Targets(shape);
+        var exporter = await LoopbackServer.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4";
+            await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
+        });
+        var prometheus = await PrometheusServer.StartAsync([.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
+            new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))]);
+        Assert.NotNull(prometheus);
+        await prometheus.WaitForScrapesAsync(3);
+        return new ShapedCluster(exporter, prometheus);
+    }
+}
+
+internal sealed class ShapedCluster(LoopbackServer exporter, PrometheusServer prometheus) : IAsyncDisposable
+{
+    public PrometheusServer Prometheus => prometheus;
+
+    public async ValueTask DisposeAsync()
+    {
+        await prometheus.DisposeAsync();
+        await exporter.DisposeAsync();
     }
 }
