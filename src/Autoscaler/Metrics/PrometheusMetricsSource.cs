@@ -7,7 +7,8 @@ namespace RwAutoscaler.Autoscaler.Metrics;
 /// <summary>
 /// Signals from a Prometheus HTTP API through the <see cref="SignalCatalogue"/>: one query per signal, run a few at a
 /// time; a failed query leaves its signal missing (the engine then holds or refuses to scale down), and when no
-/// query gets through the snapshot is an outage.
+/// query gets through the snapshot is an outage. Beside them: custom signals (one query per definition, a failure
+/// reported on that signal only), each pod's CPU for HPA's per-pod rule, and the doctor's diagnosis of absent signals.
 /// </summary>
 internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCatalogue catalogue, int parallelism = 4) : IMetricsSource
 {

@@ -25,6 +25,7 @@ namespace RwAutoscaler.Autoscaler.Tests.EndToEnd;
 /// the daemon's PromQL catalogue reading it. Times are shortened (1 s scrapes, a 5 s rate window, a 5 s scale-down
 /// stabilization window) so that the whole story takes about a minute.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class EndToEndTests(ITestOutputHelper output)
 {
     private const string RisingWave = """
