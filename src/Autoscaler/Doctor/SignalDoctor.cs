@@ -193,7 +193,8 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
             : new Finding(signal.Name, readers, false, snapshot.Problems[(cluster, signal.Name)], "fix the query under signals");
     }
 
-    // How many series of the metric (any metric when empty) carry the cluster's labels.
+    // How many series of the metric (any metric when empty) carry the cluster's labels. Over the last 5 minutes, not at
+    // the instant: one failed scrape marks series stale, and a doctor must not call a metric absent because of it.
     private async Task<int> CountAsync(string metric, string matchers, ClusterRef cluster, DateTimeOffset at, CancellationToken cancellationToken, string condition = "")
     {
         var o = catalogue.Options;
@@ -205,7 +206,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
             matchers,
             o.Selector,
         }.Where(m => m.Length > 0));
-        var result = await client.QueryAsync($"count({metric}{{{all}}}{condition})", at, cancellationToken);
+        var result = await client.QueryAsync($"count(last_over_time({metric}{{{all}}}[5m]){condition})", at, cancellationToken);
         return result.Series.Count == 0 ? 0 : (int)result.Series[0].Samples[^1].Value;
     }
 }

@@ -78,8 +78,12 @@ internal static class RisingWaveShapes
             context.Response.ContentType = "text/plain; version=0.0.4";
             await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
         });
-        var prometheus = await PrometheusServer.StartAsync([.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
-            new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))]);
+        // Every 2 s (and a 2 s scrape timeout): a test process busy with other tests may answer a scrape late, and a
+        // failed scrape marks every series stale at once.
+        var prometheus = await PrometheusServer.StartAsync(
+            [.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
+                new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))],
+            scrapeInterval: TimeSpan.FromSeconds(2));
         Assert.NotNull(prometheus);
         await prometheus.WaitForScrapesAsync(3);
         return new ShapedCluster(exporter, prometheus);
