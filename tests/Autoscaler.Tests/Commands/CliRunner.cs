@@ -25,6 +25,13 @@ internal static class CliRunner
         return new Result(code, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// <see cref="Run"/> on a thread of its own: the command blocks while it waits for its queries, and a test that serves
+    /// HTTP in this process (an exporter Prometheus scrapes) needs the pool's threads meanwhile, or its scrapes time out.
+    /// </summary>
+    public static Task<Result> RunAsync(params string[] args) =>
+        Task.Factory.StartNew(() => Run(args), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
     /// <summary>The repository root, found from the test's working directory, so tests can use the shipped examples.</summary>
     public static string Repo(string relative)
     {

@@ -31,7 +31,7 @@ public sealed class DoctorTests
         await File.WriteAllTextAsync(policy, Policy);
         try
         {
-            var run = CliRunner.Run("doctor", "--prometheus", cluster.Prometheus.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
+            var run = await CliRunner.RunAsync("doctor", "--prometheus", cluster.Prometheus.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
             Assert.True(run.Error.Length == 0, run.Error);
             return (run.ExitCode, System.Text.RegularExpressions.Regex.Replace(run.Out, @"\s+", " ")); // prose wraps at the terminal's width
         }

@@ -52,15 +52,15 @@ public sealed class ExternalPolicyReplayTests
         var scenarioPath = Path.Combine(work.FullName, "scenario.yaml");
         await File.WriteAllTextAsync(scenarioPath, Scenario + $"\npolicy: {policyPath}\n");
 
-        var simulated = CliRunner.Run("simulate", "--scenario", scenarioPath, "--compare", "static", "--json");
+        var simulated = await CliRunner.RunAsync("simulate", "--scenario", scenarioPath, "--compare", "static", "--json");
         Assert.True(simulated.ExitCode == 0, simulated.Error + policy.Output);
-        var evaluated = CliRunner.Run("evaluate", "--policy", policyPath, "--observation", CliRunner.Repo("examples/observation.json"), "--format", "json");
+        var evaluated = await CliRunner.RunAsync("evaluate", "--policy", policyPath, "--observation", CliRunner.Repo("examples/observation.json"), "--format", "json");
         Assert.True(evaluated.ExitCode == 0, evaluated.Error + policy.Output);
 
         // An hour of a cluster that falls behind at the half hour: the backlog the service drains.
         var recordingPath = Path.Combine(work.FullName, "recorded.rwrec");
         RwAutoscaler.Autoscaler.Recording.RecordingFile.Write(Recording.SyntheticRecording.Make(240, i => i < 120 ? 60_000 : 150_000), recordingPath);
-        var dryRun = CliRunner.Run("dry-run", "--recording", recordingPath, "--policy", policyPath, "--json");
+        var dryRun = await CliRunner.RunAsync("dry-run", "--recording", recordingPath, "--policy", policyPath, "--json");
         Assert.True(dryRun.ExitCode == 0, dryRun.Error + policy.Output);
         return (simulated.Out, evaluated.Out, dryRun.Out);
     }
