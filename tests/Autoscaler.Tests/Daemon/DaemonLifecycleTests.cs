@@ -11,6 +11,7 @@ using static RwAutoscaler.Autoscaler.Tests.Daemon.DaemonScalingTests;
 namespace RwAutoscaler.Autoscaler.Tests.Daemon;
 
 /// <summary>Restarts, leader election, the end of a rescale, the HTTP endpoints, and queries that do not grow with clusters.</summary>
+[Collection(EndToEnd.TimingCollection.Name)]
 public sealed class DaemonLifecycleTests
 {
     [Fact]
