@@ -48,9 +48,7 @@ internal sealed class SignalCatalogue
             throw new ArgumentException("at least one cluster", nameof(clusters));
         }
 
-        var namespaces = PromQLText.Alternation(clusters.Select(c => c.Namespace));
-        var names = PromQLText.Alternation(clusters.Select(c => c.Name));
-        return Build($"{_options.NamespaceLabel}=~{PromQLText.Quote(namespaces)},{_options.ClusterLabel}=~{PromQLText.Quote(names)}");
+        return Build(ClusterMatchers(clusters));
     }
 
     /// <summary>
@@ -59,11 +57,15 @@ internal sealed class SignalCatalogue
     /// </summary>
     public string PodCpuQuery(IReadOnlyCollection<ClusterRef>? only)
     {
-        var restriction = only is null || only.Count == 0 ? "" : $",{_options.NamespaceLabel}=~{PromQLText.Quote(PromQLText.Alternation(only.Select(c => c.Namespace)))},"
-            + $"{_options.ClusterLabel}=~{PromQLText.Quote(PromQLText.Alternation(only.Select(c => c.Name)))}";
-        var selector = $"{_options.ComponentLabel}=~\"compute|compactor\"" + (_options.Selector.Length > 0 ? "," + _options.Selector : "") + restriction;
+        var restriction = only is null || only.Count == 0 ? "" : ClusterMatchers(only);
+        var selector = string.Join(',', new[] { $"{_options.ComponentLabel}=~\"compute|compactor\"", _options.Selector, restriction }.Where(m => m.Length > 0));
         return $"sum by ({_cluster}, {_options.PodLabel}) (rate(process_cpu_seconds_total{{{selector}}}[{_window}]))";
     }
+
+    // Some clusters as two regex matchers, so that one query still serves them all.
+    private string ClusterMatchers(IEnumerable<ClusterRef> clusters) =>
+        $"{_options.NamespaceLabel}=~{PromQLText.Quote(PromQLText.Alternation(clusters.Select(c => c.Namespace)))},"
+        + $"{_options.ClusterLabel}=~{PromQLText.Quote(PromQLText.Alternation(clusters.Select(c => c.Name)))}";
 
     /// <summary>The cluster and pod a series of <see cref="PodCpuQuery"/> belongs to.</summary>
     public bool TryPodKey(Series series, out ClusterRef cluster, out string pod)

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
@@ -37,21 +36,15 @@ public sealed class CustomSignalDaemonTests
     [Fact]
     public async Task A_sinks_backlog_scales_compute_and_a_query_with_two_series_is_reported_by_name()
     {
-        await using var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync("# TYPE sink_backlog_messages gauge\nsink_backlog_messages{sink=\"s1\"} 30000\nsink_backlog_messages{sink=\"s2\"} 22000\n");
-        });
-
         // The labels service discovery would attach to the sink's exporter (its namespace and the cluster it feeds).
-        var labels = new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw" };
-        await using var prometheus = await PrometheusServer.StartAsync([new ScrapeTarget(exporter.Address, "/metrics", labels)]);
-        if (prometheus is null)
+        await using var scraped = await ScrapedExporter.StartAsync(
+            new Dictionary<string, string> { ["metrics"] = "# TYPE sink_backlog_messages gauge\nsink_backlog_messages{sink=\"s1\"} 30000\nsink_backlog_messages{sink=\"s2\"} 22000\n" },
+            _ => new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw" });
+        if (scraped.Prometheus is not { } prometheus)
         {
             return;
         }
 
-        await prometheus.WaitForScrapesAsync();
         await using var daemon = await DaemonFixture.StartAsync(prometheus: prometheus.Address);
         await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
         await daemon.Kube.SettleAsync("streaming", "rw");

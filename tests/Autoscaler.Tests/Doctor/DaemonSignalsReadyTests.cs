@@ -27,7 +27,7 @@ public sealed class DaemonSignalsReadyTests
     public async Task A_v2_5_cluster_says_which_signal_is_absent_and_the_setting_to_change()
     {
         await using var cluster = await RisingWaveShapes.ServeAsync(RisingWaveShapes.V25);
-        await using var daemon = await DaemonFixture.StartAsync(prometheus: cluster.Prometheus.Address);
+        await using var daemon = await DaemonFixture.StartAsync(prometheus: cluster.Prometheus!.Address);
         await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
         await daemon.Kube.SettleAsync("streaming", "rw");
         await daemon.ApplyAsync(Autoscaler);

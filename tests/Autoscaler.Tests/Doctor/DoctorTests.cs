@@ -31,7 +31,7 @@ public sealed class DoctorTests
         await File.WriteAllTextAsync(policy, Policy);
         try
         {
-            var run = await CliRunner.RunAsync("doctor", "--prometheus", cluster.Prometheus.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
+            var run = await CliRunner.RunAsync("doctor", "--prometheus", cluster.Prometheus!.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
             Assert.True(run.Error.Length == 0, run.Error);
             return (run.ExitCode, System.Text.RegularExpressions.Regex.Replace(run.Out, @"\s+", " ")); // prose wraps at the terminal's width
         }
@@ -49,7 +49,7 @@ public sealed class DoctorTests
     public async Task No_signal_is_NaN_or_infinite_on_any_shape(string shape)
     {
         await using var cluster = await RisingWaveShapes.ServeAsync(shape);
-        using var client = new PrometheusClient(new PrometheusOptions { Address = cluster.Prometheus.Address });
+        using var client = new PrometheusClient(new PrometheusOptions { Address = cluster.Prometheus!.Address });
         var catalogue = new SignalCatalogue(new CatalogueOptions { RateWindow = TimeSpan.FromSeconds(10) });
         foreach (var query in catalogue.Queries)
         {

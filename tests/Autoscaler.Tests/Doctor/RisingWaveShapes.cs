@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
@@ -70,33 +69,16 @@ internal static class RisingWaveShapes
     }
 
     /// <summary>A real Prometheus scraping streaming/rw shaped as <paramref name="shape"/>, one target per component with the ServiceMonitor's labels.</summary>
-    public static async Task<ShapedCluster> ServeAsync(string shape)
+    public static async Task<ScrapedExporter> ServeAsync(string shape)
     {
-        var targets = Targets(shape);
-        var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(string.Join('\n', targets[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
-        });
         // Every 2 s (and a 2 s scrape timeout): a test process busy with other tests may answer a scrape late, and a
         // failed scrape marks every series stale at once.
-        var prometheus = await PrometheusServer.StartAsync(
-            [.. targets.Keys.Select(component => new ScrapeTarget(exporter.Address, "/" + component,
-                new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component }))],
-            scrapeInterval: TimeSpan.FromSeconds(2));
-        Assert.NotNull(prometheus);
-        await prometheus.WaitForScrapesAsync(3);
-        return new ShapedCluster(exporter, prometheus);
-    }
-}
-
-internal sealed class ShapedCluster(LoopbackServer exporter, PrometheusServer prometheus) : IAsyncDisposable
-{
-    public PrometheusServer Prometheus => prometheus;
-
-    public async ValueTask DisposeAsync()
-    {
-        await prometheus.DisposeAsync();
-        await exporter.DisposeAsync();
+        var cluster = await ScrapedExporter.StartAsync(
+            Targets(shape),
+            component => new Dictionary<string, string> { ["namespace"] = "streaming", ["risingwave_name"] = "rw", ["risingwave_component"] = component },
+            TimeSpan.FromSeconds(2),
+            scrapes: 3);
+        Assert.NotNull(cluster.Prometheus);
+        return cluster;
     }
 }

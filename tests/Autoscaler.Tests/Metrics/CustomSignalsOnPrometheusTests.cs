@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
@@ -34,21 +33,19 @@ public sealed class CustomSignalsOnPrometheusTests
     private static CustomSignalSpec Backlog(string inner = "sink_backlog_messages{namespace=~\"{{namespace}}\",risingwave_name=~\"{{name}}\"}") =>
         new("sinkBacklog", $"sum by (namespace, risingwave_name) ({inner})", "messages");
 
+    // No target labels: the series carry their own namespace and risingwave_name, as an exporter of a sink's state would.
+    private static Task<ScrapedExporter> Scraped(int scrapes = 2) =>
+        ScrapedExporter.StartAsync(new Dictionary<string, string> { ["metrics"] = Exposition }, _ => new Dictionary<string, string>(), scrapes: scrapes);
+
     [Fact]
     public async Task One_query_per_definition_gives_every_cluster_its_value_or_a_named_problem()
     {
-        await using var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(Exposition);
-        });
-        await using var prometheus = await PrometheusServer.StartAsync([new ScrapeTarget(exporter.Address, "/metrics", new Dictionary<string, string>())]);
-        if (prometheus is null)
+        await using var scraped = await Scraped();
+        if (scraped.Prometheus is not { } prometheus)
         {
             return;
         }
 
-        await prometheus.WaitForScrapesAsync();
         using var client = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address });
         var queries = new List<SignalFetch>();
         var source = new PrometheusMetricsSource(client, new SignalCatalogue()) { OnQuery = f => { lock (queries) { queries.Add(f); } } };
@@ -80,18 +77,12 @@ public sealed class CustomSignalsOnPrometheusTests
     [Fact]
     public async Task A_range_fetch_backfills_a_custom_window()
     {
-        await using var exporter = await LoopbackServer.StartAsync(async context =>
-        {
-            context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(Exposition);
-        });
-        await using var prometheus = await PrometheusServer.StartAsync([new ScrapeTarget(exporter.Address, "/metrics", new Dictionary<string, string>())]);
-        if (prometheus is null)
+        await using var scraped = await Scraped(4);
+        if (scraped.Prometheus is not { } prometheus)
         {
             return;
         }
 
-        await prometheus.WaitForScrapesAsync(4);
         using var client = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address });
         var source = new PrometheusMetricsSource(client, new SignalCatalogue());
         var end = DateTimeOffset.UtcNow;
