@@ -42,9 +42,8 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
     public bool RestrictToTracked { get; init; }
 
     private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<ClusterRef, string> _tracked = [];
-    private readonly Dictionary<ClusterRef, ImmutableArray<CustomSignalSpec>> _signals = [];
-    private readonly HashSet<ClusterRef> _perPod = [];
+    // Each tracked cluster's last need: its endpoint, its custom signals, whether it reads each pod's CPU.
+    private readonly Dictionary<ClusterRef, MetricsNeed> _tracked = [];
     private readonly Lock _lock = new();
 
     public MetricsStore Store => store;
@@ -55,7 +54,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
     public EndpointStatus StatusOf(ClusterRef target)
     {
         using var scope = _lock.EnterScope();
-        return _tracked.TryGetValue(target, out var key) && _endpoints.TryGetValue(key, out var endpoint)
+        return _tracked.TryGetValue(target, out var need) && _endpoints.TryGetValue(need.EndpointKey, out var endpoint)
             ? endpoint.Status
             : EndpointStatus.NotFetched("none");
     }
@@ -65,8 +64,6 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         using (_lock.EnterScope())
         {
             _tracked.Remove(target);
-            _signals.Remove(target);
-            _perPod.Remove(target);
         }
 
         store.Forget(target);
@@ -83,16 +80,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
             {
                 foreach (var need in group)
                 {
-                    _tracked[need.Target] = group.Key;
-                    _signals[need.Target] = need.Signals;
-                    if (need.PerPodCpu)
-                    {
-                        _perPod.Add(need.Target);
-                    }
-                    else
-                    {
-                        _perPod.Remove(need.Target);
-                    }
+                    _tracked[need.Target] = need;
                     store.Retain(need.Target, need.Horizon);
                 }
 
@@ -178,7 +166,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         IReadOnlyList<CustomSignalBatch> batches;
         using (_lock.EnterScope())
         {
-            batches = CustomSignalBatch.For(clusters.Select(c => (c, _signals.GetValueOrDefault(c))));
+            batches = CustomSignalBatch.For(clusters.Select(c => (c, _tracked.TryGetValue(c, out var need) ? need.Signals : [])));
         }
 
         if (batches.Count > 0)
@@ -193,7 +181,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
         List<ClusterRef> wanted;
         using (_lock.EnterScope())
         {
-            wanted = [.. clusters.Where(c => _perPod.Contains(c))];
+            wanted = [.. clusters.Where(c => _tracked.TryGetValue(c, out var need) && need.PerPodCpu)];
         }
 
         if (wanted.Count == 0)
@@ -214,7 +202,7 @@ internal sealed class MetricsHub(MetricsStore store, TimeProvider time, TimeSpan
     private List<ClusterRef> Tracked(string key)
     {
         using var scope = _lock.EnterScope();
-        return _tracked.Where(t => t.Value == key).Select(t => t.Key).ToList();
+        return _tracked.Where(t => t.Value.EndpointKey == key).Select(t => t.Key).ToList();
     }
 
     private sealed class Endpoint
