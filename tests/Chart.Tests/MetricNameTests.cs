@@ -10,7 +10,7 @@ namespace RwAutoscaler.Chart.Tests;
 /// <summary>
 /// Every metric the dashboard and the alerts read is one that exists: served at /metrics by the real daemon or
 /// operator (scraped at the end of <see cref="ClusterFlow"/>), or one RisingWave exports (the checked reference
-/// shared/reference/risingwave.md, copied into risingwave-metrics.txt), or Prometheus' own <c>up</c>. The rules also pass <c>promtool check rules</c>.
+/// shared/reference/risingwave.md, copied into risingwave-metrics.txt), kube-state-metrics' CPU requests, or Prometheus' own <c>up</c>. The rules also pass <c>promtool check rules</c>.
 /// </summary>
 public sealed partial class MetricNameTests
 {
@@ -53,6 +53,9 @@ public sealed partial class MetricNameTests
         return names;
     }
 
+    // The pods' CPU requests, as kube-state-metrics exports them (its docs: docs/metrics/workload/pod-metrics.md).
+    private const string KubeStateMetricsRequests = "kube_pod_container_resource_requests";
+
     // The names from shared/reference/risingwave.md, copied into the repository so that CI needs nothing beside it.
     private static HashSet<string> RisingWaveMetrics() =>
         new(File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "risingwave-metrics.txt"))
@@ -74,7 +77,7 @@ public sealed partial class MetricNameTests
             foreach (var name in PromQl.MetricNames(expr))
             {
                 seen++;
-                var known = name.StartsWith("rwautoscaler_", StringComparison.Ordinal) ? ours.Contains(name) : risingWave.Contains(name) || name == "up";
+                var known = name.StartsWith("rwautoscaler_", StringComparison.Ordinal) ? ours.Contains(name) : risingWave.Contains(name) || name is "up" or KubeStateMetricsRequests;
                 if (!known)
                 {
                     unknown.Add($"{where}: {name}");

@@ -21,6 +21,7 @@ internal sealed class SimulationRunner
     [
         Signal.IngestRate, Signal.ProcessedRate, Signal.BusyRatio, Signal.BackpressureRatio, Signal.BarrierLatencyP99,
         Signal.SourceLagMessages, Signal.SourceLagSeconds, Signal.CompactionPendingBytes, Signal.CompactionRunningSlots, Signal.L0WriteStop,
+        Signal.BarrierLatencyP99Capped,
     ];
 
     private readonly Scenario _scenario;
@@ -216,6 +217,7 @@ internal sealed class SimulationRunner
             Add(Signal.CompactionPendingBytes, time, s.CompactionPendingBytes);
             Add(Signal.CompactionRunningSlots, time, s.CompactionRunningSlots);
             Add(Signal.L0WriteStop, time, s.WriteStop);
+            Add(Signal.BarrierLatencyP99Capped, time, 0); // the model's latency is exact: no histogram, no ceiling
             _computeCpu.Append(new Sample(time, s.ComputeCpu));
             _compactorCpu.Append(new Sample(time, s.CompactorCpu));
         }

@@ -16,7 +16,10 @@ internal sealed record Finding(string Signal, IReadOnlyList<string> NeededBy, bo
 /// </summary>
 internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue catalogue)
 {
-    private sealed record Probe(string Metric, string Matchers, string Why, string Fix, string Condition = "");
+    private sealed record Probe(string Metric, string Matchers, string Why, string Fix, string Condition = "", RequestsProbe Requests = RequestsProbe.None);
+
+    // kube-state-metrics' series name the namespace and pod but not the cluster: they are probed by joining them to its pods.
+    private enum RequestsProbe { None, Any, OfTheClustersPods }
 
     private const string NotScrapedFix = "scrape it with the operator's ServiceMonitor (spec.enableDefaultServiceMonitor), whose targetLabels add risingwave_name and risingwave_component";
     private const string TokioFix = "set enable_actor_tokio_metrics = true under [streaming.developer] in risingwave.toml (the default from v2.7.0), or [server] metrics_level = \"Debug\"";
@@ -44,9 +47,12 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         [Signal.CpuUtilization] =
         [
             new("process_cpu_seconds_total", "{component}=~\"compute|compactor\"", "no compute or compactor process is scraped", NotScrapedFix),
-            new("process_cpu_core_num", "{component}=~\"compute|compactor\"", "process_cpu_core_num is absent", NotScrapedFix),
-            new("process_cpu_core_num", "{component}=~\"compute|compactor\"", "process_cpu_core_num reads 0: a CPU limit under one core is truncated to 0 cores",
-                "give the pods CPU requests: the daemon then measures each pod against its request (docs/signals.md)", " > 0"),
+            new("process_cpu_seconds_total", "{component}=~\"compute|compactor\",{pod}!=\"\"", "RisingWave's series carry no pod label: their CPU cannot be matched to the pods' CPU requests",
+                "keep the pod label Prometheus' Kubernetes discovery adds (the operator's ServiceMonitor does)"),
+            new("kube_pod_container_resource_requests", "", "kube_pod_container_resource_requests is absent: kube-state-metrics is not scraped, and cpuUtilization is measured against the pods' CPU requests",
+                "scrape kube-state-metrics (kube-prometheus-stack does); meanwhile the daemon measures per-pod rules against the requests in its pod informer", Requests: RequestsProbe.Any),
+            new("kube_pod_container_resource_requests", "", "kube-state-metrics reports no CPU request for the cluster's compute and compactor pods",
+                "set resources.requests.cpu in the compute and compactor pod templates", Requests: RequestsProbe.OfTheClustersPods),
         ],
         [Signal.BarrierLatencyP99] = [new("meta_barrier_duration_seconds_bucket", "", "meta's barrier histogram is absent: meta is not scraped", NotScrapedFix)],
         [Signal.CompactionPendingBytes] = [new("storage_compact_pending_bytes", "", "storage_compact_pending_bytes is absent: meta is not scraped, or no compaction group exists yet", NotScrapedFix)],
@@ -57,6 +63,7 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
     static SignalDoctor()
     {
         Probes[Signal.SourceLagSeconds] = Probes[Signal.SourceLagMessages];
+        Probes[Signal.BarrierLatencyP99Capped] = Probes[Signal.BarrierLatencyP99];
     }
 
     /// <summary>The signals a spec's policies read, with the policies that read each; every catalogue signal without a spec.</summary>
@@ -159,13 +166,17 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
 
         foreach (var probe in Probes[signal])
         {
-            var matchers = probe.Matchers.Replace("{component}", catalogue.Options.ComponentLabel, StringComparison.Ordinal);
+            var matchers = probe.Matchers.Replace("{component}", catalogue.Options.ComponentLabel, StringComparison.Ordinal)
+                .Replace("{pod}", catalogue.Options.PodLabel, StringComparison.Ordinal);
             if (lacking.Count > 0)
             {
                 matchers = matchers.Replace("compute|compactor", string.Join('|', lacking), StringComparison.Ordinal); // probe the components that lack it
             }
 
-            if (await CountAsync(probe.Metric, matchers, cluster, at, cancellationToken, probe.Condition) == 0)
+            var count = probe.Requests == RequestsProbe.None
+                ? await CountAsync(probe.Metric, matchers, cluster, at, cancellationToken, probe.Condition)
+                : await CountRequestsAsync(cluster, probe.Requests, at, cancellationToken);
+            if (count == 0)
             {
                 return new Finding(name, readers, false, probe.Why, probe.Fix);
             }
@@ -191,6 +202,25 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         return snapshot.Samples.TryGetValue((cluster, signal.Name), out var samples)
             ? new Finding(signal.Name, readers, true, $"{samples[^1].Value.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} {signal.Unit}".TrimEnd())
             : new Finding(signal.Name, readers, false, snapshot.Problems[(cluster, signal.Name)], "fix the query under signals");
+    }
+
+    // CPU requests in the cluster's namespace, or only those of the cluster's compute and compactor pods.
+    private async Task<int> CountRequestsAsync(ClusterRef cluster, RequestsProbe probe, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var o = catalogue.Options;
+        var query = catalogue.CpuRequests($"namespace={PromQLText.Quote(cluster.Namespace)}");
+        if (probe == RequestsProbe.OfTheClustersPods)
+        {
+            var pods = string.Join(',', new[]
+            {
+                $"{o.NamespaceLabel}={PromQLText.Quote(cluster.Namespace)}", $"{o.ClusterLabel}={PromQLText.Quote(cluster.Name)}",
+                $"{o.ComponentLabel}=~\"compute|compactor\"", o.Selector,
+            }.Where(m => m.Length > 0));
+            query = $"{query} and on ({o.NamespaceLabel}, {o.PodLabel}) last_over_time(process_cpu_seconds_total{{{pods}}}[5m])";
+        }
+
+        var result = await client.QueryAsync($"count({query})", at, cancellationToken);
+        return result.Series.Count == 0 ? 0 : (int)result.Series[0].Samples[^1].Value;
     }
 
     // How many series of the metric (any metric when empty) carry the cluster's labels. Over the last 5 minutes, not at

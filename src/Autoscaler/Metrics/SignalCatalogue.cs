@@ -121,10 +121,10 @@ internal sealed class SignalCatalogue
         var w = _window;
         var comp = _options.ComponentLabel;
         var ingest = $"sum by ({c}) (max by ({c}, source_id, partition) (deriv({M("source_kafka_high_watermark")}[{w}])))";
+        var position = Position(c, M);
         var lag = $"sum by ({c}) (clamp_min("
             + $"max by ({c}, source_id, partition) ({M("source_kafka_high_watermark")})"
-            + $" - on ({c}, source_id, partition) "
-            + $"max by ({c}, source_id, partition) ({M("source_latest_message_id")}) - 1, 0))";
+            + $" - on ({c}, source_id, partition) {position} - 1, 0))";
         return
         [
             new(Signal.IngestRate, SignalScope.Cluster, ingest,
@@ -145,28 +145,28 @@ internal sealed class SignalCatalogue
                 + $" / ignoring (downstream_fragment_id) group_left clamp_min(sum by ({c}, fragment_id) ({M("stream_actor_count")}), 1)) / 1e9, 1)",
                 "The worst fragment edge of the dashboards' Actor Output Blocking Rate: the share of time an actor's output waits "
                 + "for a full downstream channel (< 0.3 healthy, > 0.7 saturated, per RisingWave's metrics reference)."),
-            new(Signal.CpuUtilization, SignalScope.Component,
-                $"sum by ({_component}) (rate({M("process_cpu_seconds_total", $"{comp}=~\"compute|compactor\"")}[{w}]))"
-                + $" / sum by ({_component}) ({M("process_cpu_core_num", $"{comp}=~\"compute|compactor\"")} > 0)",
-                "CPU used over the cores the processes may use (process_cpu_core_num is cgroup-aware), summed over the component's "
-                + "pods: the pod-weighted mean utilisation. The counter counts whole seconds, so the window must be a minute or more. "
-                + "The core count is truncated to whole cores: a process limited to under one core reads 0 and is left out (> 0) "
-                + "rather than divided by; the daemon measures such pods against their CPU request instead."),
+            new(Signal.CpuUtilization, SignalScope.Component, CpuOverRequests(M),
+                "CPU the processes use over the CPU their pods request (kube-state-metrics' kube_pod_container_resource_requests, "
+                + "joined on the pod), summed over the component's pods: HPA's utilisation, weighted by request. Pods without a "
+                + "request are left out of both sides. Not process_cpu_core_num: it truncates a fractional limit (1.5 cores reads "
+                + "1, half a core 0). The counter counts whole seconds, so the window must be a minute or more. The daemon "
+                + "measures each pod against the request in its pod informer first (docs/signals.md)."),
             new(Signal.BarrierLatencyP99, SignalScope.Cluster,
                 $"max by ({c}) (histogram_quantile(0.99, sum by ({c}, database_id, le) (rate({M("meta_barrier_duration_seconds_bucket")}[{w}]))) >= 0)",
                 "The dashboards' Barrier Latency p99, worst database: the freshness RisingWave promises. It climbs without "
                 + "settling when the cluster is congested. A database with no barrier in the window has no quantile (NaN): >= 0 "
-                + "leaves it out rather than report a number that is none."),
+                + "leaves it out rather than report a number that is none. Beyond the histogram's last finite bucket the quantile "
+                + "is that bucket's bound: barrierLatencyP99Capped says when."),
             new(Signal.SourceLagMessages, SignalScope.Cluster, lag,
                 "The dashboards' Kafka Consumer Lag Size summed over partitions: high watermark (meta) minus the last offset read "
                 + "(compute), both reduced to one value per partition first because they come from different pods; minus 1 "
-                + "because the high watermark is the next offset."),
-            new(Signal.SourceLagSeconds, SignalScope.Cluster, LagAge(c, M),
+                + "because the high watermark is the next offset. " + PositionWhy),
+            new(Signal.SourceLagSeconds, SignalScope.Cluster, LagAge(c, M, position),
                 "The age of the oldest unconsumed message, worst partition, as kafka-lag-exporter estimates it: the time the "
                 + "high watermark reached the consumer's position, interpolated linearly in the watermark's history read at "
                 + $"ages {LagAgesText} (each term is the share of one interval the position "
                 + $"is behind; a history Prometheus does not hold counts nothing, and {FormatDuration(LagAges[^1])} is the ceiling). Unlike lag over "
-                + "ingest rate, it stays a delay when ingest drops after a burst."),
+                + "ingest rate, it stays a delay when ingest drops after a burst. " + PositionWhy),
             new(Signal.CompactionPendingBytes, SignalScope.Cluster,
                 $"sum by ({c}) (max by ({c}, group) ({M("storage_compact_pending_bytes")}))",
                 "Bytes the LSM tree needs compacted to reach balance, over all compaction groups (meta). RisingWave's sizing "
@@ -180,8 +180,69 @@ internal sealed class SignalCatalogue
                 "1 while any compaction group has stopped writes (L0 over its limit: the shipped Write Stall alert). Meta resets "
                 + "the gauge and sets only stopped groups, so no series means no stop: 'or 0' over meta's worker_num keeps the "
                 + "signal present (a missing signal would block every scale-down)."),
+            new(Signal.BarrierLatencyP99Capped, SignalScope.Cluster, BarrierCapped(c, M),
+                "1 while fewer than 99% of the barriers of some database fall within the histogram's last finite bucket (221 s "
+                + "on v3.0, 600 s on main): the p99 then lies beyond it and barrierLatencyP99 reads the bucket's bound, a lower "
+                + "bound. The largest cumulative finite bucket is the last one, so max over le finds it whatever the buckets are."),
         ];
     }
+
+    // Per pod: cores used (RisingWave's own counter) and cores requested (kube-state-metrics, which labels the pod with
+    // namespace and pod; renamed to the labels RisingWave's series carry when they differ).
+    private string CpuOverRequests(Func<string, string, string> m)
+    {
+        var o = _options;
+        var pod = $"{_component}, {o.PodLabel}";
+        var used = $"sum by ({pod}) (rate({m("process_cpu_seconds_total", $"{o.ComponentLabel}=~\"compute|compactor\"")}[{_window}]))";
+        var on = $"on ({o.NamespaceLabel}, {o.PodLabel})";
+        var requested = CpuRequests();
+        return $"sum by ({_component}) ({used} and {on} {requested}) / sum by ({_component}) (0 * {used} + {on} group_left {requested})";
+    }
+
+    /// <summary>
+    /// Cores each pod requests, from kube-state-metrics (one series per container; max first, so two kube-state-metrics
+    /// replicas do not count twice), labelled with the namespace and pod label names RisingWave's series use.
+    /// </summary>
+    public string CpuRequests(string matchers = "")
+    {
+        var o = _options;
+        var selector = string.Join(',', new[] { "resource=\"cpu\"", matchers }.Where(x => x.Length > 0));
+        var requests = $"sum by (namespace, pod) (max by (namespace, pod, container) (kube_pod_container_resource_requests{{{selector}}}) > 0)";
+        if (o.PodLabel != "pod")
+        {
+            requests = $"label_replace({requests}, \"{o.PodLabel}\", \"$1\", \"pod\", \"(.*)\")";
+        }
+
+        if (o.NamespaceLabel != "namespace")
+        {
+            requests = $"label_replace({requests}, \"{o.NamespaceLabel}\", \"$1\", \"namespace\", \"(.*)\")";
+        }
+
+        return requests;
+    }
+
+    private string BarrierCapped(string c, Func<string, string, string> m)
+    {
+        string Buckets(string le) => $"sum by ({c}, database_id, le) (rate({m("meta_barrier_duration_seconds_bucket", le)}[{_window}]))";
+        var all = $"max by ({c}, database_id) ({Buckets("le=\"+Inf\"")})";
+        var finite = $"max by ({c}, database_id) ({Buckets("le!=\"+Inf\"")})";
+        return $"max by ({c}) ({finite} < bool 0.99 * {all})";
+    }
+
+    /// <summary>
+    /// The last offset read per partition, held for <see cref="PositionHold"/> after its series goes away. A rescale
+    /// rebuilds the source readers, and a rebuilt reader exports <c>source_latest_message_id</c> only once it has read
+    /// a message: until then the partition would drop out of the lag (understating it) although nothing of it was
+    /// consumed. Held, its lag keeps growing with the watermark, as it truly does. max picks the newest reader's offset.
+    /// </summary>
+    private static string Position(string c, Func<string, string, string> m) =>
+        $"max by ({c}, source_id, partition) (last_over_time({m("source_latest_message_id", "")}[{FormatDuration(PositionHold)}]))";
+
+    private static readonly TimeSpan PositionHold = TimeSpan.FromMinutes(10);
+
+    private static string PositionWhy =>
+        $"The last offset read is held {FormatDuration(PositionHold)} (last_over_time): a rescale rebuilds the readers, which "
+        + "export it again only once they read a message, and a partition must not drop out of the lag meanwhile.";
 
     // The ages at which the watermark's history is read: fine where latency SLOs sit (a minute or two), coarse where
     // only "very late" matters. kafka-lag-exporter keeps a lookup table of a similar size (60 points by default).
@@ -203,11 +264,11 @@ internal sealed class SignalCatalogue
     /// the share is 0 or 1 as it should be. Plain PromQL, so the same query serves instant ticks, range backfills
     /// and recordings.
     /// </summary>
-    private static string LagAge(string c, Func<string, string, string> m)
+    private static string LagAge(string c, Func<string, string, string> m, string lastRead)
     {
         string Watermark(TimeSpan age) =>
             $"max by ({c}, source_id, partition) ({m("source_kafka_high_watermark", "")}{(age == TimeSpan.Zero ? "" : " offset " + FormatDuration(age))})";
-        var position = $"(max by ({c}, source_id, partition) ({m("source_latest_message_id", "")}) + 1)";
+        var position = $"({lastRead} + 1)";
         var terms = new List<string>();
         for (var i = 1; i < LagAges.Length; i++)
         {

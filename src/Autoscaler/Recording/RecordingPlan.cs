@@ -20,7 +20,8 @@ internal interface IRecordingPlan
 /// <summary>
 /// Recording from a live Prometheus that scrapes RisingWave: the daemon's signal catalogue and the custom signals the
 /// policies define, plus the replica counts RisingWave itself reports (<c>worker_num</c> of the meta node: registered
-/// compute nodes and compactors) and the cores per process (<c>process_cpu_core_num</c>).
+/// compute nodes and compactors) and the cores per process (the pods' CPU requests from kube-state-metrics, else
+/// <c>process_cpu_core_num</c>).
 /// </summary>
 internal sealed class RisingWavePlan(SignalCatalogue catalogue, IReadOnlyList<CustomSignalSpec>? custom = null) : IRecordingPlan
 {
@@ -66,7 +67,10 @@ internal sealed class RisingWavePlan(SignalCatalogue catalogue, IReadOnlyList<Cu
         foreach (var (component, workerType) in new[] { (ComponentKey.Compute, "WORKER_TYPE_COMPUTE_NODE"), (ComponentKey.Compactor, "WORKER_TYPE_COMPACTOR") })
         {
             var workers = $"max by ({by}) (worker_num{{{select},worker_type=\"{workerType}\"}})";
-            var cores = $"avg by ({by}) (process_cpu_core_num{{{select},{o.ComponentLabel}=\"{component.Kind.ToName()}\"}})";
+            // The pods' CPU requests (kube-state-metrics); without them, the cgroup's whole cores, which a fractional limit truncates.
+            var pods = $"{select},{o.ComponentLabel}=\"{component.Kind.ToName()}\"";
+            var cores = $"avg by ({by}) (0 * process_cpu_seconds_total{{{pods}}} + on ({o.NamespaceLabel}, {o.PodLabel}) group_left {catalogue.CpuRequests()})"
+                + $" or avg by ({by}) (process_cpu_core_num{{{pods}}} > 0)";
             planned.Add(new PlannedSeries(new SeriesInfo(component, SeriesKind.TargetReplicas, null, workers), _ => true));
             planned.Add(new PlannedSeries(new SeriesInfo(component, SeriesKind.ReadyReplicas, null, workers), _ => true));
             planned.Add(new PlannedSeries(new SeriesInfo(component, SeriesKind.CoresPerReplica, null, cores), _ => true));

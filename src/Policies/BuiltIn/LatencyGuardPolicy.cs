@@ -84,6 +84,8 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
     private readonly ExplanationTemplate[] _violated;
     private readonly ExplanationTemplate[] _stepping;
     private readonly ExplanationTemplate[] _recovering;
+    private readonly ExplanationTemplate _cappedViolated;
+    private readonly ExplanationTemplate _cappedStepping;
 
     public LatencyGuardPolicy(LatencyGuardPolicySpec spec)
     {
@@ -97,11 +99,18 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
         _recovering = spec.Targets.Select(t => new ExplanationTemplate(
             $"{t.Signal.ToName()} {{0:0.###}} {Unit(t.Signal)} is over its SLO of {{1:0.###}} {Unit(t.Signal)} for {{2:0}}s but falling: {{5:0.###}} {Unit(t.Signal)} expected in {{3:0}}s; no scale-down",
             [.. NumberNames, "projected"])).ToArray();
+        // Beyond the histogram's last bucket the p99 is a lower bound: whatever the SLO, it cannot be shown to be met.
+        const string Capped = "barrierLatencyP99 is at least {0:0.###} s (beyond the histogram's last bucket), counted as over its SLO of {1:0.###} s for {2:0}s";
+        _cappedViolated = new ExplanationTemplate(Capped + " (steps up after {3:0}s); no scale-down", NumberNames);
+        _cappedStepping = new ExplanationTemplate(Capped + $" -> {{4}} ({spec.Step})", NumberNames);
     }
 
     public string Name { get; }
 
     public TimeSpan SignalHorizon => _spec.For;
+
+    // Hosts and recordings without the flag (the simulator's model has no ceiling, older recordings) read the number as it is.
+    private static bool IsCapped(in PolicyContext context) => context.Latest(Signal.BarrierLatencyP99Capped) is { IsOk: true, Value: >= 0.5 };
 
     // A literal in a composite format: braces would be holes.
     private static string Unit(Signal signal) => signal.Unit().Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
@@ -112,6 +121,7 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
         var worst = -1;
         var worstFor = TimeSpan.MinValue;
         var worstValue = 0.0;
+        var worstCapped = false;
         Signal? missing = null;
         var invalid = 0;
         for (var i = 0; i < _spec.Targets.Length; i++)
@@ -125,17 +135,26 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
                 continue;
             }
 
-            if (reading.Value <= target.Threshold)
+            var capped = target.Signal == Signal.BarrierLatencyP99 && IsCapped(context);
+            if (reading.Value <= target.Threshold && !capped)
             {
                 continue;
             }
 
             var violatedFor = SignalReader.AboveFor(context[target.Signal], target.Threshold, since, context.Now);
+            if (capped)
+            {
+                // Over the SLO while above it or capped: with a ceiling under the threshold only the flag tells, above it both do.
+                var cappedFor = SignalReader.AboveFor(context[Signal.BarrierLatencyP99Capped], 0.5, since, context.Now);
+                violatedFor = cappedFor > violatedFor ? cappedFor : violatedFor;
+            }
+
             if (violatedFor > worstFor)
             {
                 worst = i;
                 worstFor = violatedFor;
                 worstValue = reading.Value;
+                worstCapped = capped;
             }
         }
 
@@ -155,9 +174,9 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
         var slo = _spec.Targets[worst];
         var stepped = _spec.Step.Apply(context.Current);
         var longEnough = worstFor >= _spec.For;
-        var template = longEnough ? _stepping[worst] : _violated[worst];
+        var template = worstCapped ? (longEnough ? _cappedStepping : _cappedViolated) : longEnough ? _stepping[worst] : _violated[worst];
         var projected = double.NaN;
-        if (longEnough)
+        if (longEnough && !worstCapped) // a capped value's trend says nothing of where the latency is heading
         {
             // Where the violation is heading: its trend over the violation, carried one more 'for' ahead.
             var slope = SignalReader.Slope(context[slo.Signal], context.Now - worstFor, context.Now);

@@ -14,13 +14,13 @@ public enum Signal
     BusyRatio,
     /// <summary>Fraction of time actor outputs are blocked by a full downstream channel, 0..1.</summary>
     BackpressureRatio,
-    /// <summary>CPU used over CPU limit, averaged over the component's pods, 0..1 (may exceed 1 briefly).</summary>
+    /// <summary>CPU used over the pods' CPU requests, summed over the component's pods, 0..1 (above 1 when pods use more than they request).</summary>
     CpuUtilization,
     /// <summary>Barrier latency p99, seconds.</summary>
     BarrierLatencyP99,
     /// <summary>Messages between the sources' high watermark and what has been consumed.</summary>
     SourceLagMessages,
-    /// <summary>Source lag expressed as seconds of ingest.</summary>
+    /// <summary>Age of the oldest unconsumed message, seconds (worst partition).</summary>
     SourceLagSeconds,
     /// <summary>Bytes of the LSM tree that compaction still has to process to reach balance.</summary>
     CompactionPendingBytes,
@@ -28,22 +28,27 @@ public enum Signal
     CompactionRunningSlots,
     /// <summary>1 when any compaction group is in write-stop (L0 over its threshold), else 0.</summary>
     L0WriteStop,
+    /// <summary>
+    /// 1 while the barrier latency p99 lies beyond the histogram's last finite bucket, else 0: <see cref="BarrierLatencyP99"/>
+    /// then reads that bucket's bound, so it is "at least" that much, not a measurement.
+    /// </summary>
+    BarrierLatencyP99Capped,
 }
 
 public static class SignalNames
 {
     /// <summary>Number of signals; the size of per-signal arrays.</summary>
-    public const int Count = (int)Signal.L0WriteStop + 1;
+    public const int Count = (int)Signal.BarrierLatencyP99Capped + 1;
 
     private static readonly string[] Names =
     [
         "ingestRate", "processedRate", "busyRatio", "backpressureRatio", "cpuUtilization", "barrierLatencyP99",
-        "sourceLagMessages", "sourceLagSeconds", "compactionPendingBytes", "compactionRunningSlots", "l0WriteStop",
+        "sourceLagMessages", "sourceLagSeconds", "compactionPendingBytes", "compactionRunningSlots", "l0WriteStop", "barrierLatencyP99Capped",
     ];
 
     private static readonly string[] Units =
     [
-        "events/s", "events/s", "ratio", "ratio", "ratio", "s", "messages", "s", "bytes", "slots", "flag",
+        "events/s", "events/s", "ratio", "ratio", "ratio", "s", "messages", "s", "bytes", "slots", "flag", "flag",
     ];
 
     public static IReadOnlyList<string> All => Names;

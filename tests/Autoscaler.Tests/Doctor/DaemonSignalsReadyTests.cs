@@ -10,12 +10,14 @@ namespace RwAutoscaler.Autoscaler.Tests.Doctor;
 /// </summary>
 public sealed class DaemonSignalsReadyTests
 {
-    private const string Autoscaler = """
+    private static readonly Shape V25 = RisingWaveShapes.V25;
+
+    private static readonly string Autoscaler = $$"""
         apiVersion: rwautoscaler.dev/v1alpha1
         kind: RisingWaveAutoscaler
         metadata: {name: rw-autoscaler, namespace: streaming}
         spec:
-          targetRef: {name: rw}
+          targetRef: {name: {{V25.Cluster}}}
           pollingInterval: 1s
           compute:
             maxReplicas: 10
@@ -26,10 +28,10 @@ public sealed class DaemonSignalsReadyTests
     [Fact]
     public async Task A_v2_5_cluster_says_which_signal_is_absent_and_the_setting_to_change()
     {
-        await using var cluster = await RisingWaveShapes.ServeAsync(RisingWaveShapes.V25);
+        await using var cluster = await RisingWaveShapes.ServeAsync([V25]);
         await using var daemon = await DaemonFixture.StartAsync(prometheus: cluster.Prometheus!.Address);
-        await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
-        await daemon.Kube.SettleAsync("streaming", "rw");
+        await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", V25.Cluster, compute: 2));
+        await daemon.Kube.SettleAsync("streaming", V25.Cluster);
         await daemon.ApplyAsync(Autoscaler);
 
         await DaemonFixture.EventuallyAsync(async () => DaemonFixture.Condition(await daemon.AutoscalerAsync(), "SignalsReady") == "False", "SignalsReady=False", seconds: 30);

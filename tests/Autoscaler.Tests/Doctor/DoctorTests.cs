@@ -1,6 +1,7 @@
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Prometheus;
 using RwAutoscaler.Autoscaler.Tests.Commands;
+using RwAutoscaler.Policies.Model;
 using Xunit;
 
 namespace RwAutoscaler.Autoscaler.Tests.Doctor;
@@ -10,7 +11,7 @@ namespace RwAutoscaler.Autoscaler.Tests.Doctor;
 /// (<see cref="RisingWaveShapes"/>): it names what is missing and the setting to change, and exits 1 when a policy
 /// cannot work.
 /// </summary>
-public sealed class DoctorTests
+public sealed class DoctorTests(ShapesOnPrometheus shapes) : IClassFixture<ShapesOnPrometheus>
 {
     private const string Policy = """
         compute:
@@ -24,14 +25,14 @@ public sealed class DoctorTests
             - type: compaction
         """;
 
-    private static async Task<(int Code, string Out)> DoctorAsync(string shape)
+    private async Task<(int Code, string Out)> DoctorAsync(Shape shape)
     {
-        await using var cluster = await RisingWaveShapes.ServeAsync(shape);
         var policy = Path.Combine(Path.GetTempPath(), $"doctor-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(policy, Policy);
         try
         {
-            var run = await CliRunner.RunAsync("doctor", "--prometheus", cluster.Prometheus!.Address.ToString(), "--cluster", "streaming/rw", "--policy", policy, "--rate-window", "10s");
+            var run = await CliRunner.RunAsync(
+                "doctor", "--prometheus", shapes.Served.Prometheus!.Address.ToString(), "--cluster", $"{shape.Namespace}/{shape.Cluster}", "--policy", policy, "--rate-window", "10s");
             Assert.True(run.Error.Length == 0, run.Error);
             return (run.ExitCode, System.Text.RegularExpressions.Regex.Replace(run.Out, @"\s+", " ")); // prose wraps at the terminal's width
         }
@@ -41,21 +42,20 @@ public sealed class DoctorTests
         }
     }
 
+    private double Read(Shape shape, Signal signal, string component = "") =>
+        shapes.Signals.TryGetValue((shape.Cluster, signal, component), out var value) ? value : throw new Xunit.Sdk.XunitException($"{shape}: no {signal} {component}");
+
+    public static TheoryData<string> Shapes => [.. RisingWaveShapes.All.Select(s => s.Name)];
+
     [Theory]
-    [InlineData(RisingWaveShapes.V25)]
-    [InlineData(RisingWaveShapes.V30)]
-    [InlineData(RisingWaveShapes.Standalone)]
-    [InlineData(RisingWaveShapes.FractionalCpu)]
-    public async Task No_signal_is_NaN_or_infinite_on_any_shape(string shape)
+    [MemberData(nameof(Shapes))]
+    public void No_signal_is_NaN_or_infinite_on_any_shape(string shape)
     {
-        await using var cluster = await RisingWaveShapes.ServeAsync(shape);
-        using var client = new PrometheusClient(new PrometheusOptions { Address = cluster.Prometheus!.Address });
-        var catalogue = new SignalCatalogue(new CatalogueOptions { RateWindow = TimeSpan.FromSeconds(10) });
-        foreach (var query in catalogue.Queries)
-        {
-            var result = await client.QueryAsync(query.PromQL, DateTimeOffset.UtcNow, CancellationToken.None);
-            Assert.All(result.Series, s => Assert.True(s.Samples.All(v => double.IsFinite(v.Value)), $"{shape}: {query.Signal} reads {s.Samples[^1].Value}"));
-        }
+        var cluster = RisingWaveShapes.Named(shape).Cluster;
+        var values = shapes.Signals.Where(s => s.Key.Cluster == cluster).ToList();
+
+        Assert.NotEmpty(values);
+        Assert.All(values, v => Assert.True(double.IsFinite(v.Value), $"{shape}: {v.Key.Signal} {v.Key.Component} reads {v.Value}"));
     }
 
     [Fact]
@@ -70,24 +70,46 @@ public sealed class DoctorTests
         Assert.True(output.Contains("8 of 9 signals present", StringComparison.Ordinal), output);
     }
 
-    [Fact]
-    public async Task A_v3_0_cluster_has_every_signal_its_policies_need()
+    [Theory]
+    [InlineData("v2.7")]
+    [InlineData("v3.0")]
+    public async Task From_v2_7_a_cluster_has_every_signal_its_policies_need(string shape)
     {
-        var (code, output) = await DoctorAsync(RisingWaveShapes.V30);
+        var (code, output) = await DoctorAsync(RisingWaveShapes.Named(shape));
 
         Assert.True(code == 0, output);
         Assert.True(output.Contains("9 of 9 signals present", StringComparison.Ordinal), output);
     }
 
     [Fact]
-    public async Task Standalone_mode_and_a_fractional_cpu_limit_are_named()
+    public async Task Standalone_mode_and_a_missing_kube_state_metrics_are_named()
     {
         var (code, standalone) = await DoctorAsync(RisingWaveShapes.Standalone);
         Assert.True(code == 1, standalone);
         Assert.True(standalone.Contains("cpuUtilization: the cluster runs in standalone mode: its risingwave_component is \"standalone\"", StringComparison.Ordinal), standalone);
         Assert.True(standalone.Contains("compactionRunningSlots: the cluster runs in standalone mode", StringComparison.Ordinal), standalone);
 
-        var (_, fractional) = await DoctorAsync(RisingWaveShapes.FractionalCpu);
-        Assert.True(fractional.Contains("cpuUtilization: process_cpu_core_num reads 0: a CPU limit under one core is truncated to 0 cores", StringComparison.Ordinal), fractional);
+        var (_, unmeasured) = await DoctorAsync(RisingWaveShapes.NoKubeStateMetrics);
+        Assert.True(unmeasured.Contains("cpuUtilization: kube_pod_container_resource_requests is absent: kube-state-metrics is not scraped", StringComparison.Ordinal), unmeasured);
+        Assert.True(unmeasured.Contains("fix: scrape kube-state-metrics", StringComparison.Ordinal), unmeasured);
+    }
+
+    [Fact]
+    public void Cpu_is_measured_against_the_pods_requests_not_a_truncated_core_count()
+    {
+        // Requests of 1.5 and 0.5 cores, which process_cpu_core_num reads as 1 and 0. Compute uses 1.2 cores, the
+        // compactor 0.4: 80% of their requests (dividing by the core count read 1.2 for compute, and nothing for the compactor).
+        Assert.InRange(Read(RisingWaveShapes.FractionalCpu, Signal.CpuUtilization, "compute"), 0.65, 0.95);
+        Assert.InRange(Read(RisingWaveShapes.FractionalCpu, Signal.CpuUtilization, "compactor"), 0.5, 1.1);
+        Assert.InRange(Read(RisingWaveShapes.V30, Signal.CpuUtilization, "compute"), 0.2, 0.4); // 1.2 of 4 cores
+    }
+
+    [Fact]
+    public void A_barrier_p99_beyond_the_last_bucket_reads_as_that_bucket_and_is_flagged()
+    {
+        Assert.Equal(RisingWaveShapes.BarrierBuckets[^1], Read(RisingWaveShapes.V30Congested, Signal.BarrierLatencyP99), 6); // 221.7 s: 0.1 x 1.5^19
+        Assert.Equal(1, Read(RisingWaveShapes.V30Congested, Signal.BarrierLatencyP99Capped));
+        Assert.InRange(Read(RisingWaveShapes.V30, Signal.BarrierLatencyP99), 0.3375, 0.50625); // 0.4 s lies in the bucket (0.3375, 0.50625]
+        Assert.Equal(0, Read(RisingWaveShapes.V30, Signal.BarrierLatencyP99Capped));
     }
 }

@@ -20,13 +20,19 @@ internal sealed class ScrapedExporter : IAsyncDisposable
 
     /// <param name="expositions">Per path (without the slash), the text served there; leading blanks of each line are dropped.</param>
     /// <param name="labels">The target labels of a path.</param>
+    public static Task<ScrapedExporter> StartAsync(
+        IReadOnlyDictionary<string, string> expositions, Func<string, IReadOnlyDictionary<string, string>> labels, TimeSpan? scrapeInterval = null, int scrapes = 2) =>
+        StartAsync(expositions.ToDictionary(e => e.Key, e => (Func<string>)(() => e.Value)), labels, scrapeInterval, scrapes);
+
+    /// <param name="expositions">Per path, the text served at each scrape (counters that grow with time).</param>
+    /// <param name="labels">The target labels of a path.</param>
     public static async Task<ScrapedExporter> StartAsync(
-        IReadOnlyDictionary<string, string> expositions, Func<string, IReadOnlyDictionary<string, string>> labels, TimeSpan? scrapeInterval = null, int scrapes = 2)
+        IReadOnlyDictionary<string, Func<string>> expositions, Func<string, IReadOnlyDictionary<string, string>> labels, TimeSpan? scrapeInterval = null, int scrapes = 2)
     {
         var exporter = await LoopbackServer.StartAsync(async context =>
         {
             context.Response.ContentType = "text/plain; version=0.0.4";
-            await context.Response.WriteAsync(string.Join('\n', expositions[context.Request.Path.Value!.Trim('/')].Split('\n').Select(l => l.Trim())) + "\n");
+            await context.Response.WriteAsync(string.Join('\n', expositions[context.Request.Path.Value!.Trim('/')]().Split('\n').Select(l => l.Trim())) + "\n");
         });
         var prometheus = await PrometheusServer.StartAsync(
             [.. expositions.Keys.Select(path => new ScrapeTarget(exporter.Address, "/" + path, labels(path)))], scrapeInterval);

@@ -95,6 +95,9 @@ internal sealed class SimulatedRisingWave
 
     public static string MetaPod(string name) => $"{name}-meta-0";
 
+    /// <summary>Where this cluster's pods' CPU requests are served, as kube-state-metrics serves them for the whole Kubernetes cluster.</summary>
+    public static string KubeStateMetrics(string name) => $"{name}-kube-state-metrics";
+
     /// <summary>The labels Prometheus attaches through the upstream operator's ServiceMonitor (risingwave.md section 2.3).</summary>
     public IReadOnlyDictionary<string, string> TargetLabels(string pod, string component) => new Dictionary<string, string>
     {
@@ -112,6 +115,8 @@ internal sealed class SimulatedRisingWave
     public IEnumerable<ScrapeTarget> Targets(Uri exporter, int maxCompute, int maxCompactor)
     {
         yield return new ScrapeTarget(exporter, PathOf(MetaPod(Name)), TargetLabels(MetaPod(Name), "meta"));
+        // kube-state-metrics labels its series with the pod's namespace and name itself; its target has neither.
+        yield return new ScrapeTarget(exporter, PathOf(KubeStateMetrics(Name)), new Dictionary<string, string> { ["job"] = "kube-state-metrics" });
         for (var i = 0; i < maxCompute; i++)
         {
             yield return new ScrapeTarget(exporter, PathOf(ComputePod(Name, i)), TargetLabels(ComputePod(Name, i), "compute"));
@@ -219,12 +224,36 @@ internal sealed class SimulatedRisingWave
     public string? Render(string pod)
     {
         using var scope = _lock.EnterScope();
+        if (pod == KubeStateMetrics(Name))
+        {
+            return CpuRequests();
+        }
+
         if (!Runs(pod))
         {
             return null;
         }
 
         return _pods.TryGetValue(pod, out var p) ? p.Render() : "";
+    }
+
+    // kube-state-metrics' kube_pod_container_resource_requests for the pods that exist, each requesting its cores.
+    private string CpuRequests()
+    {
+        var text = new System.Text.StringBuilder("# TYPE kube_pod_container_resource_requests gauge\n");
+        void Add(string pod, string container, double cores) => text.Append(CultureInfo.InvariantCulture,
+            $"kube_pod_container_resource_requests{{namespace=\"{Namespace}\",pod=\"{pod}\",uid=\"{pod}-uid\",container=\"{container}\",node=\"node-1\",resource=\"cpu\",unit=\"core\"}} {cores}\n");
+        for (var i = 0; i < ComputeReplicas; i++)
+        {
+            Add(ComputePod(Name, i), "compute", ComputeCores);
+        }
+
+        for (var i = 0; i < CompactorReplicas; i++)
+        {
+            Add(CompactorPod(Name, i), "compactor", CompactorCores);
+        }
+
+        return text.ToString();
     }
 
     private bool Runs(string pod)

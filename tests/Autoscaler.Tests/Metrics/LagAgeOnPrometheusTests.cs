@@ -117,6 +117,66 @@ public sealed class LagAgeOnPrometheusTests(ITestOutputHelper output) : IDisposa
         Assert.True(checkedDuringDrain >= 2, "the moments checked include the drain after the burst, where lag over ingest explodes");
     }
 
+    [Fact]
+    public async Task A_partition_whose_reader_is_rebuilt_keeps_its_last_offset_in_the_lag_until_it_reads_again()
+    {
+        if (ExternalTool.Require("promtool", "install the Debian package 'prometheus'") is not { } promtool)
+        {
+            return;
+        }
+
+        // Two partitions at 100/s, each read 50 messages behind. Partition 1's reader is rebuilt by a rescale at minute 20
+        // and reads again at minute 28: no source_latest_message_id for 8 minutes, longer than Prometheus' 5-minute
+        // lookback, while its watermark grows. Nothing of it is consumed meanwhile, so its lag grows by 100/s.
+        var text = new System.Text.StringBuilder("# TYPE source_kafka_high_watermark gauge\n");
+        const int steps = 60 * 60 / Step;
+        long T(int i) => Start.ToUnixTimeSeconds() + (i * Step);
+        bool Rebuilding(int i) => i * Step is > 20 * 60 and < 28 * 60;
+        foreach (var partition in new[] { "0", "1" })
+        {
+            for (var i = 0; i <= steps; i++)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"source_kafka_high_watermark{{namespace=\"streaming\",risingwave_name=\"rw\",source_id=\"7\",partition=\"{partition}\"}} {100 * i * Step} {T(i)}\n");
+            }
+        }
+
+        text.Append("# TYPE source_latest_message_id gauge\n");
+        foreach (var partition in new[] { "0", "1" })
+        {
+            for (var i = 0; i <= steps; i++)
+            {
+                if (partition == "1" && Rebuilding(i))
+                {
+                    continue;
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"source_latest_message_id{{namespace=\"streaming\",risingwave_name=\"rw\",source_id=\"7\",partition=\"{partition}\",actor_id=\"\"}} {(100 * i * Step) - 51} {T(i)}\n");
+            }
+        }
+
+        var file = Path.Combine(_temp.FullName, "rebuild.om");
+        await File.WriteAllTextAsync(file, text.Append("# EOF\n").ToString());
+        await using var prometheus = await PrometheusServer.StartAsync(
+            [],
+            prepareData: async data =>
+            {
+                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, data], timeout: TimeSpan.FromMinutes(2));
+                Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
+            },
+            retention: TimeSpan.FromDays(3650));
+        Assert.NotNull(prometheus);
+        using var client = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address });
+        var queries = new SignalCatalogue().Queries;
+        async Task<double> At(Signal signal, int minutes) => Assert.Single((await client.QueryAsync(
+            queries.Single(q => q.Signal == signal).PromQL, DateTimeOffset.FromUnixTimeSeconds(Start.ToUnixTimeSeconds() + (minutes * 60)), CancellationToken.None)).Series).Samples[^1].Value;
+
+        Assert.Equal(100, await At(Signal.SourceLagMessages, 15));
+        // Minute 27, 7 minutes into the rebuild: partition 1 is 50 + 100 x 420 s behind (its last offset was read at 20:00).
+        Assert.Equal(50 + (100 * 420) + 50, await At(Signal.SourceLagMessages, 27));
+        Assert.InRange(await At(Signal.SourceLagSeconds, 27), 420 - Step, 420 + Step);
+        Assert.Equal(100, await At(Signal.SourceLagMessages, 30));
+    }
+
     private static string OpenMetrics(params Partition[] partitions)
     {
         var text = new System.Text.StringBuilder();

@@ -29,24 +29,27 @@ public sealed class PrometheusMetricsSourceTests
         [],
         []);
 
+    // Every signal but cpuUtilization is per cluster.
+    private const int ClusterSignals = SignalNames.Count - 1;
+
     private static readonly Case[] All =
     [
         new Case("every query answers for two clusters", q => q.Contains("process_cpu", StringComparison.Ordinal)
             ? Vector(("a", "rw", "compute", 0.5), ("a", "rw", "compactor", 0.2), ("b", "rw", "compute", 0.9))
-            : Vector(("a", "rw", null, 1), ("b", "rw", null, 2)), null, 2, false, (10 * 2) + 3, null),
+            : Vector(("a", "rw", null, 1), ("b", "rw", null, 2)), null, 2, false, (ClusterSignals * 2) + 3, null),
         new Case("a series without the cluster labels is ignored", _ => new QueryResult(ResultType.Vector,
             [new Series(new Dictionary<string, string> { ["job"] = "x" }, [new Sample(At, 1)])], [], []), null, 0, false, 0, null),
         new Case("a component that is not scaled is ignored", q => q.Contains("process_cpu", StringComparison.Ordinal)
-            ? Vector(("a", "rw", "meta", 0.5)) : Vector(("a", "rw", null, 1)), null, 1, false, 10, null),
+            ? Vector(("a", "rw", "meta", 0.5)) : Vector(("a", "rw", null, 1)), null, 1, false, ClusterSignals, null),
         new Case("one bad query is an outage: nothing is decided from a partial picture", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
             ? throw new PrometheusException(PrometheusErrorKind.BadQuery, "bad_data: parse error")
-            : Vector(("a", "rw", null, 1)), null, 1, true, 9, "BarrierLatencyP99"),
+            : Vector(("a", "rw", null, 1)), null, 1, true, ClusterSignals - 1, "BarrierLatencyP99"),
         new Case("one server error (internal, unavailable) is an outage", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
             ? throw new PrometheusException(PrometheusErrorKind.ServerError, "HTTP 503 unavailable: too many queries") { ErrorType = "unavailable" }
-            : Vector(("a", "rw", null, 1)), null, 1, true, 9, "BarrierLatencyP99"),
+            : Vector(("a", "rw", null, 1)), null, 1, true, ClusterSignals - 1, "BarrierLatencyP99"),
         new Case("an answer with warnings is an outage", q => q.Contains("histogram_quantile", StringComparison.Ordinal)
             ? Vector(("a", "rw", null, 1)) with { Warnings = ["remote read failed: series may be missing"] }
-            : Vector(("a", "rw", null, 1)), null, 1, true, 10, null),
+            : Vector(("a", "rw", null, 1)), null, 1, true, ClusterSignals, null),
         new Case("a NaN or infinite value is no sample: that cluster's signals are missing, the others are read", q =>
             Vector(("a", "rw", q.Contains("process_cpu", StringComparison.Ordinal) ? "compute" : null, double.NaN), ("b", "rw", q.Contains("process_cpu", StringComparison.Ordinal) ? "compute" : null, double.PositiveInfinity))
 , null, 0, false, 0, null),

@@ -136,6 +136,40 @@ public sealed class LatencyGuardPolicyTests
         Assert.Equal(15, at(10));
     }
 
+    // The histogram's last finite bucket is 221.7 s on RisingWave v3.0: an SLO of 5 minutes above it can never be read.
+    [Theory]
+    [InlineData(4, false, ProposalKind.Abstain, "capped for less than 75 s: counted as over the SLO, veto only")]
+    [InlineData(6, true, ProposalKind.Replicas, "capped for 75 s or more: stepped up although 221.7 < 300")]
+    public void A_p99_beyond_the_last_bucket_is_a_violation_whatever_the_slo(int cappedSamples, bool steps, ProposalKind kind, string why)
+    {
+        var policy = Build.Policy("type: latency-guard\nbarrierLatencyP99: 5m\nfor: 75s\nstep: {type: Pods, value: 2}");
+        var component = Build.Component(
+            ComponentKind.Compute, 4,
+            (Signal.BarrierLatencyP99, Build.Series(21, i => i >= 21 - cappedSamples ? 221.7 : 180)),
+            (Signal.BarrierLatencyP99Capped, Build.Series(21, i => i >= 21 - cappedSamples ? 1 : 0)));
+
+        var proposal = policy.Propose(Build.Context(component));
+
+        Assert.True(kind == proposal.Kind, why);
+        Assert.True(proposal.VetoScaleDown, why);
+        Assert.Equal(steps ? 6 : 0, proposal.Replicas);
+        Assert.StartsWith("barrierLatencyP99 is at least 221.7 s (beyond the histogram's last bucket), counted as over its SLO of 300 s", proposal.Explain(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_the_flag_the_p99_is_read_as_a_number()
+    {
+        // The simulator's model and recordings made before the flag existed: 221.7 s is within an SLO of 5 minutes.
+        var policy = Build.Policy("type: latency-guard\nbarrierLatencyP99: 5m");
+        var component = Build.Component(ComponentKind.Compute, 4, (Signal.BarrierLatencyP99, Build.Constant(221.7, TimeSpan.FromMinutes(5))));
+
+        var proposal = policy.Propose(Build.Context(component));
+
+        Assert.Equal(ProposalKind.Abstain, proposal.Kind);
+        Assert.False(proposal.VetoScaleDown);
+        Assert.Equal("every SLO is met", proposal.Explain());
+    }
+
     [Fact]
     public void Needs_at_least_one_slo()
     {
