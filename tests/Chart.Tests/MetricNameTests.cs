@@ -119,6 +119,68 @@ public sealed partial class MetricNameTests
         }
     }
 
+    // promtool's own rule tests over the rendered alerts (annotations left out: they are prose). With a 5-minute SLO,
+    // barriers beyond the last finite bucket (221.7 s) must fire, and a partition whose reader a rescale rebuilt must
+    // keep counting in the lag.
+    [Fact]
+    public async Task The_alerts_fire_beyond_the_histograms_last_bucket_and_through_a_readers_rebuild()
+    {
+        var promtool = ExternalTool.Require("promtool", "apt-get install prometheus");
+        if (promtool is null)
+        {
+            return;
+        }
+
+        const string Values = """
+            prometheusRule:
+              enabled: true
+              risingwave:
+                barrierLatencySeconds: 300
+                sourceLagMessages: 20000
+            """;
+        var rule = Charts.Chart.Render(Values).Single(o => o.Kind == "PrometheusRule").Object;
+        var groups = rule["spec"]!["groups"]!.AsArray().Where(g => (string?)g!["name"] == "risingwave-autoscaler.risingwave").Select(g => g!.DeepClone()).ToList();
+        foreach (var alert in groups.SelectMany(g => g!["rules"]!.AsArray()))
+        {
+            alert!.AsObject().Remove("annotations");
+        }
+
+        var directory = Directory.CreateTempSubdirectory("rules-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "rules.json"), new JsonObject { ["groups"] = new JsonArray([.. groups]) }.ToJsonString());
+            const string Labels = "namespace=\"streaming\",risingwave_name=\"rw\"";
+            const string Fired = "[{exp_labels: {severity: warning, rwautoscaler: evaluate, namespace: streaming, risingwave_name: rw}}]";
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "test.yaml"), $$"""
+                rule_files: [rules.json]
+                evaluation_interval: 15s
+                tests:
+                  - interval: 15s
+                    input_series:
+                      # one barrier a second, every one beyond the last finite bucket
+                      - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="100"}', values: '0x60'}
+                      - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="221.67453"}', values: '0x60'}
+                      - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="+Inf"}', values: '0+15x60'}
+                      # 100 messages/s on two partitions, read 50 behind; partition 1's reader is rebuilt from 5m to 13m
+                      - {series: 'source_kafka_high_watermark{{{Labels}},source_id="7",partition="0"}', values: '0+1500x60'}
+                      - {series: 'source_kafka_high_watermark{{{Labels}},source_id="7",partition="1"}', values: '0+1500x60'}
+                      - {series: 'source_latest_message_id{{{Labels}},source_id="7",partition="0",actor_id=""}', values: '-51+1500x60'}
+                      - {series: 'source_latest_message_id{{{Labels}},source_id="7",partition="1",actor_id=""}', values: '-51+1500x20 _x31 77949+1500x8'}
+                    alert_rule_test:
+                      - {eval_time: 4m, alertname: RisingWaveBarrierLatencyHigh, exp_alerts: {{Fired}}}
+                      - {eval_time: 4m, alertname: RisingWaveSourceLagHigh, exp_alerts: []}
+                      - {eval_time: 12m, alertname: RisingWaveSourceLagHigh, exp_alerts: {{Fired}}}
+                      - {eval_time: 14m, alertname: RisingWaveSourceLagHigh, exp_alerts: []}
+                """);
+            var result = await ExternalTool.RunAsync(promtool, ["test", "rules", Path.Combine(directory.FullName, "test.yaml")]);
+            Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (\w+)", RegexOptions.Multiline)]
     private static partial Regex TypeLine();
 
