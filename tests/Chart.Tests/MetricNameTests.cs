@@ -159,7 +159,7 @@ public sealed partial class MetricNameTests
                     input_series:
                       # one barrier a second, every one beyond the last finite bucket
                       - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="100"}', values: '0x60'}
-                      - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="221.67453"}', values: '0x60'}
+                      - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="221.68378"}', values: '0x60'}
                       - {series: 'meta_barrier_duration_seconds_bucket{{{Labels}},database_id="1",le="+Inf"}', values: '0+15x60'}
                       # 100 messages/s on two partitions, read 50 behind; partition 1's reader is rebuilt from 5m to 13m
                       - {series: 'source_kafka_high_watermark{{{Labels}},source_id="7",partition="0"}', values: '0+1500x60'}

@@ -46,10 +46,11 @@ internal static class DoctorCommand
                 throw new CliError($"--prometheus: {e.Message}", e);
             }
 
-            var table = new FittedTable(new("signal", RightAligned: false), new("needed by", RightAligned: false), new("status", RightAligned: false));
+            var table = new FittedTable(
+                new("signal", RightAligned: false), new("needed by", RightAligned: false), new("status", RightAligned: false), new("reads", RightAligned: false));
             foreach (var f in findings)
             {
-                table.AddRow(Markup.Escape(f.Signal), Markup.Escape(string.Join(", ", f.NeededBy)), f.Present ? "present" : "[red]absent[/]");
+                table.AddRow(Markup.Escape(f.Signal), Markup.Escape(string.Join(", ", f.NeededBy)), f.Present ? "present" : "[red]absent[/]", f.Present ? Markup.Escape(f.Detail) : "");
             }
 
             cli.Console.MarkupLineInterpolated($"[bold]{target}[/] in {options.Address}");

@@ -113,7 +113,14 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         {
             if (SignalNames.TryParse(name, out var signal))
             {
-                findings.Add(await CatalogueSignalAsync(cluster, signal, queries.Single(q => q.Signal == signal), readers, labelled, standalone, at, cancellationToken));
+                var finding = await CatalogueSignalAsync(cluster, signal, queries.Single(q => q.Signal == signal), readers, labelled, standalone, at, cancellationToken);
+                if (signal == Signal.BarrierLatencyP99 && finding.Present
+                    && await CappedAsync(cluster, queries.Single(q => q.Signal == Signal.BarrierLatencyP99Capped), at, cancellationToken))
+                {
+                    finding = finding with { Detail = $"at least {finding.Detail} (the histogram's last bucket)" };
+                }
+
+                findings.Add(finding);
             }
             else if (custom.FirstOrDefault(c => c.Name == name) is { } definition)
             {
@@ -185,6 +192,10 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         return new Finding(name, readers, false, "its metrics exist but the query returns nothing: the rate window may be shorter than two scrapes",
             "give --rate-window at least twice the scrape interval");
     }
+
+    private async Task<bool> CappedAsync(ClusterRef cluster, SignalQuery capped, DateTimeOffset at, CancellationToken cancellationToken) =>
+        (await client.QueryAsync(capped.PromQL, at, cancellationToken)).Series
+            .Any(s => catalogue.TryKey(capped, s, out var key) && key.Cluster == cluster && s.Samples.Length > 0 && s.Samples[^1].Value >= 0.5);
 
     private async Task<Finding> CustomSignalAsync(ClusterRef cluster, CustomSignalSpec signal, List<string> readers, DateTimeOffset at, CancellationToken cancellationToken)
     {

@@ -25,10 +25,10 @@ public sealed class DoctorTests(ShapesOnPrometheus shapes) : IClassFixture<Shape
             - type: compaction
         """;
 
-    private async Task<(int Code, string Out)> DoctorAsync(Shape shape)
+    private async Task<(int Code, string Out)> DoctorAsync(Shape shape, string spec = Policy)
     {
         var policy = Path.Combine(Path.GetTempPath(), $"doctor-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(policy, Policy);
+        await File.WriteAllTextAsync(policy, spec);
         try
         {
             var run = await CliRunner.RunAsync(
@@ -111,5 +111,16 @@ public sealed class DoctorTests(ShapesOnPrometheus shapes) : IClassFixture<Shape
         Assert.Equal(1, Read(RisingWaveShapes.V30Congested, Signal.BarrierLatencyP99Capped));
         Assert.InRange(Read(RisingWaveShapes.V30, Signal.BarrierLatencyP99), 0.3375, 0.50625); // 0.4 s lies in the bucket (0.3375, 0.50625]
         Assert.Equal(0, Read(RisingWaveShapes.V30, Signal.BarrierLatencyP99Capped));
+    }
+
+    [Fact]
+    public async Task A_barrier_p99_beyond_the_last_bucket_is_reported_as_a_lower_bound()
+    {
+        const string Guard = "compute: {maxReplicas: 10, policies: [{type: latency-guard, barrierLatencyP99: 5m}]}";
+
+        var (code, output) = await DoctorAsync(RisingWaveShapes.V30Congested, Guard);
+
+        Assert.True(code == 0, output);
+        Assert.True(output.Contains("at least 221.684 s (the histogram's last bucket)", StringComparison.Ordinal), output);
     }
 }
