@@ -13,6 +13,7 @@ using static RwAutoscaler.Autoscaler.Tests.Daemon.DaemonScalingTests;
 namespace RwAutoscaler.Autoscaler.Tests.Daemon;
 
 /// <summary>Issue 15: two replicas with --shards share the autoscalers; each RisingWave is patched once, by its owner.</summary>
+[Collection(EndToEnd.TimingCollection.Name)] // 1.5-second leases: a starved thread pool lets them lapse
 public sealed class DaemonShardingTests
 {
     private static DaemonOptions Shard(DaemonOptions o) => o with
@@ -60,6 +61,12 @@ public sealed class DaemonShardingTests
         {
             await DaemonFixture.EventuallyAsync(async () => (string?)(await daemon.AutoscalerAsync(name))["status"]?["shard"] is not null, $"{name} evaluated", seconds: 20);
         }
+
+        // Both replicas hold their leases and split the clusters (a lease that lapsed under load owns nothing, by design).
+        await DaemonFixture.EventuallyAsync(
+            () => Task.FromResult(names.All(n => daemon.Host.Membership!.Owns($"streaming/{n}") ^ second.Membership!.Owns($"streaming/{n}"))
+                && names.Any(n => daemon.Host.Membership!.Owns($"streaming/{n}")) && names.Any(n => second.Membership!.Owns($"streaming/{n}"))),
+            "the two replicas split the clusters", seconds: 20);
 
         // Every cluster runs hot, but the next poll is an hour away: only the alerts can scale them now.
         foreach (var name in names)
