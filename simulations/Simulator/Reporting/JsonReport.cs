@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RwAutoscaler.Policies.Model;
 using RwAutoscaler.Simulator.Scoring;
 
 namespace RwAutoscaler.Simulator.Reporting;
@@ -68,6 +69,19 @@ internal static class JsonReport
                 var hours = plan.Workload.Duration.TotalHours;
                 writer.WriteNumber("computeRescalesPerHour", run.Scores.ComputeRescales / hours);
                 writer.WriteNumber("compactorRescalesPerHour", run.Scores.CompactorRescales / hours);
+                writer.WriteStartArray("rescales");
+                foreach (var rescale in run.Rescales)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("time", rescale.Time);
+                    writer.WriteString("component", rescale.Component.ToName());
+                    writer.WriteNumber("from", rescale.From);
+                    writer.WriteNumber("to", rescale.To);
+                    writer.WriteString("reason", rescale.Reason);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
                 writer.WriteEndObject();
             }
 

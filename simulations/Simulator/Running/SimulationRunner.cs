@@ -77,12 +77,13 @@ internal sealed class SimulationRunner
         var scores = new ScoreKeeper(_scenario.Slo, model, step, values.Length);
         var timeline = recordTimeline ? new Timeline(step, values.Length) : null;
         var report = Math.Max(1, values.Length / 200);
+        var rescales = new List<Rescale>();
 
         for (var i = 0; i < values.Length; i++)
         {
             if (i % ticksPerPoll == 0)
             {
-                Tick(session, cluster, signals, scores, _scenario.Start + (step * i), decisions);
+                Tick(session, cluster, signals, scores, rescales, _scenario.Start + (step * i), decisions);
             }
 
             var sample = cluster.Step(values[i]);
@@ -97,14 +98,15 @@ internal sealed class SimulationRunner
         }
 
         progress?.Report(1);
-        return new RunResult(policy.Name, scores.Finish(policy.Name, _bound, values), timeline);
+        return new RunResult(policy.Name, scores.Finish(policy.Name, _bound, values), timeline) { Rescales = rescales };
     }
 
     // A cluster already under the policy starts inside its bounds (static provisioning starts at its size).
     private static int Within(PolicyFile policy, ComponentKind kind, int replicas) =>
         policy.Spec.Find(kind) is { } component ? Math.Clamp(replicas, component.MinReplicas, component.MaxReplicas) : replicas;
 
-    private void Tick(ScalingSession session, ClusterModel cluster, Signals signals, ScoreKeeper scores, DateTimeOffset now, Action<ClusterDecision, bool[]>? observer)
+    private void Tick(
+        ScalingSession session, ClusterModel cluster, Signals signals, ScoreKeeper scores, List<Rescale> rescales, DateTimeOffset now, Action<ClusterDecision, bool[]>? observer)
     {
         signals.Refresh();
         var model = _scenario.Model;
@@ -156,6 +158,8 @@ internal sealed class SimulationRunner
                     cluster.ScaleCompactor(component.To);
                     scores.CompactorRescales++;
                 }
+
+                rescales.Add(new Rescale(now, component.Component.Kind, component.From, component.To, component.Reason));
             }
 
             session.Record(component, acted);

@@ -58,6 +58,20 @@ public class ReportTests
         }
 
         Assert.All(policies, p => Assert.True(p.TryGetProperty("convergenceMeanSeconds", out _)));
+
+        // Every rescale, in order, consistent with the counts: which component, from and to, and the engine's reason.
+        foreach (var policy in policies)
+        {
+            var rescales = policy.GetProperty("rescales").EnumerateArray().ToList();
+            var count = (int)(policy.GetProperty("computeRescales").GetDouble() + policy.GetProperty("compactorRescales").GetDouble());
+            Assert.Equal(count, rescales.Count);
+            Assert.Equal(rescales.Select(r => r.GetProperty("time").GetDateTimeOffset()).Order(), rescales.Select(r => r.GetProperty("time").GetDateTimeOffset()));
+            Assert.All(rescales, r => Assert.NotEqual(r.GetProperty("from").GetInt32(), r.GetProperty("to").GetInt32()));
+            Assert.All(rescales, r => Assert.Contains(r.GetProperty("component").GetString(), new[] { "compute", "compactor" }));
+            Assert.All(rescales, r => Assert.StartsWith($"{r.GetProperty("component").GetString()} {r.GetProperty("from").GetInt32()} -> {r.GetProperty("to").GetInt32()}: ", r.GetProperty("reason").GetString(), StringComparison.Ordinal));
+        }
+
+        Assert.NotEmpty(policies[0].GetProperty("rescales").EnumerateArray()); // ours follows the step up
         var points = scenario.GetProperty("frontier").GetProperty("points").EnumerateArray().ToList();
         Assert.NotEmpty(points);
         Assert.All(points, p => Assert.True(p.GetProperty("coreHours").GetDouble() > 0));
