@@ -5,8 +5,11 @@ using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Autoscaler.Doctor;
 
-/// <summary>What the doctor found of one signal: whether the cluster has it, what reads it, and why not and what to change.</summary>
-internal sealed record Finding(string Signal, IReadOnlyList<string> NeededBy, bool Present, string Detail, string? Fix = null);
+/// <summary>
+/// What the doctor found of one signal: whether the cluster has it, what reads it, and why not and what to change.
+/// Not <paramref name="Blocking"/> when every policy that reads it has another way to its numbers.
+/// </summary>
+internal sealed record Finding(string Signal, IReadOnlyList<string> NeededBy, bool Present, string Detail, string? Fix = null, bool Blocking = true);
 
 /// <summary>
 /// Checks, against the Prometheus a cluster is read from, every signal its policies need, the way the daemon reads
@@ -66,6 +69,17 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         Probes[Signal.BarrierLatencyP99Capped] = Probes[Signal.BarrierLatencyP99];
     }
 
+    /// <summary>
+    /// The policies ("component/policy", as in <see cref="Needs"/>) that read cpuUtilization only as a Pods metric: the
+    /// daemon measures those per pod against the requests in its pod informer, without kube-state-metrics.
+    /// </summary>
+    public static IReadOnlySet<string> PerPodCpuReaders(AutoscalingSpec? spec) =>
+        spec is null ? new HashSet<string>() : spec.Components
+            .SelectMany(c => c.Policies.OfType<RwAutoscaler.Policies.BuiltIn.UtilizationPolicySpec>()
+                .Where(p => p.Metrics.Where(m => m.Signal == Signal.CpuUtilization).All(m => m.Source == RwAutoscaler.Policies.BuiltIn.MetricSource.Pods))
+                .Select(p => $"{c.Key}/{p.DisplayName}"))
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The signals a spec's policies read, with the policies that read each; every catalogue signal without a spec.</summary>
     public static IReadOnlyDictionary<string, List<string>> Needs(AutoscalingSpec? spec)
     {
@@ -101,7 +115,8 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
     }
 
     public async Task<IReadOnlyList<Finding>> ExamineAsync(
-        ClusterRef cluster, IReadOnlyDictionary<string, List<string>> needs, IReadOnlyList<CustomSignalSpec> custom, DateTimeOffset at, CancellationToken cancellationToken)
+        ClusterRef cluster, IReadOnlyDictionary<string, List<string>> needs, IReadOnlyList<CustomSignalSpec> custom, IReadOnlySet<string>? perPodCpuReaders,
+        DateTimeOffset at, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(needs);
         ArgumentNullException.ThrowIfNull(custom);
@@ -113,7 +128,8 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
         {
             if (SignalNames.TryParse(name, out var signal))
             {
-                var finding = await CatalogueSignalAsync(cluster, signal, queries.Single(q => q.Signal == signal), readers, labelled, standalone, at, cancellationToken);
+                var perPodOnly = perPodCpuReaders is not null && readers.All(perPodCpuReaders.Contains);
+                var finding = await CatalogueSignalAsync(cluster, signal, queries.Single(q => q.Signal == signal), readers, labelled, standalone, perPodOnly, at, cancellationToken);
                 if (signal == Signal.BarrierLatencyP99 && finding.Present
                     && await CappedAsync(cluster, queries.Single(q => q.Signal == Signal.BarrierLatencyP99Capped), at, cancellationToken))
                 {
@@ -132,7 +148,8 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
     }
 
     private async Task<Finding> CatalogueSignalAsync(
-        ClusterRef cluster, Signal signal, SignalQuery query, List<string> readers, int labelled, int standalone, DateTimeOffset at, CancellationToken cancellationToken)
+        ClusterRef cluster, Signal signal, SignalQuery query, List<string> readers, int labelled, int standalone, bool perPodOnly, DateTimeOffset at,
+        CancellationToken cancellationToken)
     {
         var name = signal.ToName();
         var result = await client.QueryAsync(query.PromQL, at, cancellationToken);
@@ -185,7 +202,10 @@ internal sealed class SignalDoctor(IPrometheusClient client, SignalCatalogue cat
                 : await CountRequestsAsync(cluster, probe.Requests, at, cancellationToken);
             if (count == 0)
             {
-                return new Finding(name, readers, false, probe.Why, probe.Fix);
+                // Without requests in kube-state-metrics, policies that read CPU per pod still have the informer's.
+                return probe.Requests != RequestsProbe.None && perPodOnly
+                    ? new Finding(name, readers, false, probe.Why + "; the daemon still measures each pod against the request in its pod informer, which is all these policies read", probe.Fix, Blocking: false)
+                    : new Finding(name, readers, false, probe.Why, probe.Fix);
             }
         }
 

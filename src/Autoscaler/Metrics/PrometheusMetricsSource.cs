@@ -59,7 +59,7 @@ internal sealed class PrometheusMetricsSource(IPrometheusClient client, SignalCa
 
     public Task<IReadOnlyList<Doctor.Finding>> DiagnoseAsync(
         ClusterRef cluster, IReadOnlyDictionary<string, List<string>> needs, DateTimeOffset at, CancellationToken cancellationToken) =>
-        new Doctor.SignalDoctor(client, catalogue).ExamineAsync(cluster, needs, [], at, cancellationToken);
+        new Doctor.SignalDoctor(client, catalogue).ExamineAsync(cluster, needs, [], null, at, cancellationToken);
 
     public async Task<PodCpuSnapshot> FetchPodCpuAsync(DateTimeOffset at, IReadOnlyCollection<ClusterRef>? only, CancellationToken cancellationToken)
     {

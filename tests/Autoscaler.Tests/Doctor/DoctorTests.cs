@@ -89,9 +89,18 @@ public sealed class DoctorTests(ShapesOnPrometheus shapes) : IClassFixture<Shape
         Assert.True(standalone.Contains("cpuUtilization: the cluster runs in standalone mode: its risingwave_component is \"standalone\"", StringComparison.Ordinal), standalone);
         Assert.True(standalone.Contains("compactionRunningSlots: the cluster runs in standalone mode", StringComparison.Ordinal), standalone);
 
-        var (_, unmeasured) = await DoctorAsync(RisingWaveShapes.NoKubeStateMetrics);
+        // The utilization policy reads CPU per pod (HPA's default), which the daemon measures from its pod informer: not blocking.
+        var (perPod, unmeasured) = await DoctorAsync(RisingWaveShapes.NoKubeStateMetrics);
+        Assert.True(perPod == 0, unmeasured);
+        Assert.True(unmeasured.Contains("per pod only", StringComparison.Ordinal), unmeasured);
         Assert.True(unmeasured.Contains("cpuUtilization: kube_pod_container_resource_requests is absent: kube-state-metrics is not scraped", StringComparison.Ordinal), unmeasured);
         Assert.True(unmeasured.Contains("fix: scrape kube-state-metrics", StringComparison.Ordinal), unmeasured);
+
+        // As an External metric it reads the component's utilisation, which has no other source.
+        var (external, blocked) = await DoctorAsync(
+            RisingWaveShapes.NoKubeStateMetrics, "compute: {maxReplicas: 10, policies: [{type: utilization, metrics: [{type: External, signal: cpuUtilization, value: 0.7}]}]}");
+        Assert.True(external == 1, blocked);
+        Assert.DoesNotContain("per pod only", blocked, StringComparison.Ordinal);
     }
 
     [Fact]
