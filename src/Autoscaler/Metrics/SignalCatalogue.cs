@@ -194,10 +194,12 @@ internal sealed class SignalCatalogue
         var o = _options;
         var pod = $"{_component}, {o.PodLabel}";
         var used = $"sum by ({pod}) (rate({m("process_cpu_seconds_total", $"{o.ComponentLabel}=~\"compute|compactor\"")}[{_window}]))";
-        var on = $"on ({o.NamespaceLabel}, {o.PodLabel})";
-        var requested = CpuRequests();
-        return $"sum by ({_component}) ({used} and {on} {requested}) / sum by ({_component}) (0 * {used} + {on} group_left {requested})";
+        return $"sum by ({_component}) ({used} and on ({o.NamespaceLabel}, {o.PodLabel}) {CpuRequests()}) / sum by ({_component}) ({RequestsOf(used)})";
     }
+
+    /// <summary>Each pod's CPU request (kube-state-metrics), with the labels of <paramref name="podSeries"/>, one series per pod.</summary>
+    public string RequestsOf(string podSeries) =>
+        $"0 * {podSeries} + on ({_options.NamespaceLabel}, {_options.PodLabel}) group_left {CpuRequests()}";
 
     /// <summary>
     /// Cores each pod requests, from kube-state-metrics (one series per container; max first, so two kube-state-metrics

@@ -69,7 +69,7 @@ internal sealed class RisingWavePlan(SignalCatalogue catalogue, IReadOnlyList<Cu
             var workers = $"max by ({by}) (worker_num{{{select},worker_type=\"{workerType}\"}})";
             // The pods' CPU requests (kube-state-metrics); without them, the cgroup's whole cores, which a fractional limit truncates.
             var pods = $"{select},{o.ComponentLabel}=\"{component.Kind.ToName()}\"";
-            var cores = $"avg by ({by}) (0 * process_cpu_seconds_total{{{pods}}} + on ({o.NamespaceLabel}, {o.PodLabel}) group_left {catalogue.CpuRequests()})"
+            var cores = $"avg by ({by}) ({catalogue.RequestsOf($"process_cpu_seconds_total{{{pods}}}")})"
                 + $" or avg by ({by}) (process_cpu_core_num{{{pods}}} > 0)";
             planned.Add(new PlannedSeries(new SeriesInfo(component, SeriesKind.TargetReplicas, null, workers), _ => true));
             planned.Add(new PlannedSeries(new SeriesInfo(component, SeriesKind.ReadyReplicas, null, workers), _ => true));

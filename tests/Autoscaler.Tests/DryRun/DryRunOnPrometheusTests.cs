@@ -41,14 +41,7 @@ public sealed class DryRunOnPrometheusTests : IDisposable
             OpenMetricsExport.Write(original, writer);
         }
 
-        await using var prometheus = await PrometheusServer.StartAsync(
-            [],
-            prepareData: async data =>
-            {
-                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", Path("original.om"), data], timeout: TimeSpan.FromMinutes(2));
-                Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
-            },
-            retention: TimeSpan.FromDays(3650));
+        await using var prometheus = await PrometheusServer.WithHistoryAsync(promtool, Path("original.om"));
         Assert.NotNull(prometheus);
 
         var range = new[]

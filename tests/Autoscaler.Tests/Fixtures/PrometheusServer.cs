@@ -56,6 +56,20 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <param name="scrapeInterval">How often (default 1 s).</param>
     /// <param name="prepareData">Fills the data directory before the first start (e.g. with blocks made by promtool).</param>
     /// <param name="retention">How long Prometheus keeps data (default 2 h; old backfilled blocks need more).</param>
+    /// <summary>
+    /// A Prometheus without targets holding the history in an OpenMetrics <paramref name="file"/>, loaded by
+    /// <c>promtool tsdb create-blocks-from openmetrics</c> before it starts, with a retention that keeps any past.
+    /// </summary>
+    public static Task<PrometheusServer?> WithHistoryAsync(string promtool, string file) =>
+        StartAsync(
+            [],
+            prepareData: async data =>
+            {
+                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, data], timeout: TimeSpan.FromMinutes(2));
+                Xunit.Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
+            },
+            retention: TimeSpan.FromDays(3650));
+
     public static async Task<PrometheusServer?> StartAsync(
         IReadOnlyList<ScrapeTarget> targets, TimeSpan? scrapeInterval = null, Func<string, Task>? prepareData = null, TimeSpan? retention = null)
     {

@@ -82,14 +82,7 @@ public sealed class LagAgeOnPrometheusTests(ITestOutputHelper output) : IDisposa
 
         var file = Path.Combine(_temp.FullName, "lag.om");
         await File.WriteAllTextAsync(file, OpenMetrics(bursty, steady));
-        await using var prometheus = await PrometheusServer.StartAsync(
-            [],
-            prepareData: async data =>
-            {
-                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, data], timeout: TimeSpan.FromMinutes(2));
-                Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
-            },
-            retention: TimeSpan.FromDays(3650));
+        await using var prometheus = await PrometheusServer.WithHistoryAsync(promtool, file);
         Assert.NotNull(prometheus);
         using var client = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address });
         var query = new SignalCatalogue().Queries.Single(q => q.Signal == Signal.SourceLagSeconds).PromQL;
@@ -156,14 +149,7 @@ public sealed class LagAgeOnPrometheusTests(ITestOutputHelper output) : IDisposa
 
         var file = Path.Combine(_temp.FullName, "rebuild.om");
         await File.WriteAllTextAsync(file, text.Append("# EOF\n").ToString());
-        await using var prometheus = await PrometheusServer.StartAsync(
-            [],
-            prepareData: async data =>
-            {
-                var loaded = await ExternalTool.RunAsync(promtool, ["tsdb", "create-blocks-from", "openmetrics", file, data], timeout: TimeSpan.FromMinutes(2));
-                Assert.True(loaded.ExitCode == 0, loaded.StandardOutput + loaded.StandardError);
-            },
-            retention: TimeSpan.FromDays(3650));
+        await using var prometheus = await PrometheusServer.WithHistoryAsync(promtool, file);
         Assert.NotNull(prometheus);
         using var client = new PrometheusClient(new PrometheusOptions { Address = prometheus.Address });
         var queries = new SignalCatalogue().Queries;
