@@ -76,7 +76,11 @@ public sealed class LeaderElectionTests : FakeServerTest
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         // Parked: every running candidate waits on its retry timer, and a leader also holds its proof-of-leadership timer.
-        while (clock.ActiveTimers < candidates.Count(c => !c.Run!.IsCompleted) + candidates.Count(c => c.Leading && !c.Run!.IsCompleted))
+        // A candidate that has just won the lease holds both timers before its leader-only work has started (that runs
+        // on the thread pool), so it also has to agree with its elector: advancing the clock in between would spend
+        // simulated seconds in a hot loop while the pool is busy.
+        while (candidates.Any(c => !c.Run!.IsCompleted && c.Elector.IsLeader != c.Leading)
+            || clock.ActiveTimers < candidates.Count(c => !c.Run!.IsCompleted) + candidates.Count(c => c.Leading && !c.Run!.IsCompleted))
         {
             Assert.True(DateTime.UtcNow < deadline, "candidates did not settle");
             await Task.Delay(1);
