@@ -53,7 +53,8 @@ public sealed record ThroughputPolicySpec : PolicySpec
     /// Release after a burst: when every count wished for since the scale-down was first wished is at most this share
     /// of the current replicas, the scale-down waits only <see cref="ReleaseInterval"/>. 0 (Flink's behaviour) never
     /// releases early. Capacity raised to work off a burst's backlog is far above the need once it has drained, while
-    /// the fall after a daily peak asks for a little less at a time and keeps the full interval.
+    /// the fall after a daily peak asks for a little less at a time and keeps the full interval. The wishes are counted
+    /// after the <see cref="ScaleDownMaxFactor"/> clamp, so a value below 1 - ScaleDownMaxFactor never releases.
     /// </summary>
     public double ReleaseBelow { get; init; }
 
