@@ -65,6 +65,19 @@ public sealed record ThroughputPolicySpec : PolicySpec
     /// </summary>
     public TimeSpan PeakWindow { get; init; }
 
+    /// <summary>
+    /// Release once a burst has drained: with no backlog left, when the highest ingest rate of <see cref="PeakWindow"/>
+    /// is at least this multiple of the rate now and the window's mean at most <see cref="BurstMeanShare"/> of that
+    /// peak, the scale-down goes straight to the need after <see cref="ReleaseInterval"/>, neither held for the peak
+    /// nor clamped by <see cref="ScaleDownMaxFactor"/>. 0 (Flink's behaviour) never does. A burst is a short peak far
+    /// above the window's mean; a daily peak or a plateau that lasted hours lifts the mean too and keeps the hold.
+    /// Without a peak window there is no burst to see (a tuner may set the window to zero, so that is not an error).
+    /// </summary>
+    public double BurstRatio { get; init; }
+
+    /// <summary>The largest share of the peak that the mean of <see cref="PeakWindow"/> may be for a burst (see <see cref="BurstRatio"/>).</summary>
+    public double BurstMeanShare { get; init; } = 0.3;
+
     /// <summary>How long a release waits (see <see cref="ReleaseBelow"/>).</summary>
     public TimeSpan ReleaseInterval { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -119,11 +132,18 @@ internal sealed class ThroughputPolicyType : IPolicyType
             ScaleDownInterval = fields.Duration("scaleDownInterval", defaults.ScaleDownInterval, TimeSpan.Zero, TimeSpan.FromDays(1)),
             ReleaseBelow = fields.Number("releaseBelow", defaults.ReleaseBelow, new NumberRange(0, 1, MaxOpen: true)),
             PeakWindow = fields.Duration("peakWindow", defaults.PeakWindow, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            BurstRatio = fields.Number("burstRatio", defaults.BurstRatio, NumberRange.NonNegative),
+            BurstMeanShare = fields.Number("burstMeanShare", defaults.BurstMeanShare, NumberRange.UnitOpenClosed),
             ReleaseInterval = fields.Duration("releaseInterval", defaults.ReleaseInterval, TimeSpan.Zero, TimeSpan.FromDays(1)),
             EffectivenessThreshold = fields.Number("effectivenessThreshold", defaults.EffectivenessThreshold, NumberRange.Unit),
             BlockIneffectiveScaleUp = fields.Boolean("blockIneffectiveScaleUp", false),
             ScalabilityCoefficient = fields.Number("scalabilityCoefficient", 1.0, NumberRange.UnitOpenClosed),
         };
+        if (spec.BurstRatio is > 0 and <= 1)
+        {
+            fields.Errors.Add(fields.PathOf("burstRatio"), $"must be 0 (off) or above 1 (how many times the rate now a burst's peak is), not {spec.BurstRatio}", fields.Field("burstRatio"));
+        }
+
         return spec;
     }
 
@@ -153,6 +173,9 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
     private static readonly ExplanationTemplate HeldForPeak = new(
         "capacity {0:N0}/s exceeds the {1:N0}/s now, but the peak of {3:N0}/s in the last {5:0}s needs {4:0|replica}: no scale-down",
         "trueProcessingRate", "targetRate", "lag", "peakRate", "replicas", "peakWindowSeconds");
+
+    private static readonly ExplanationTemplate Released = new(
+        "a burst has drained: needs {3:N0}/s for a target rate of {1:N0}/s; {5:0|replica} process {0:N0}/s -> {4}", RateNames);
 
     private static readonly ExplanationTemplate Collecting = new(
         "collecting metrics: {0:0}s of the {1:0}s window since the last rescale settled", "collectedSeconds", "windowSeconds");
@@ -241,6 +264,12 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         var factor = double.IsPositiveInfinity(tpr) ? 0 : targetCapacity / tpr / spec.ScalabilityCoefficient;
         factor = Math.Clamp(factor, 1 - spec.ScaleDownMaxFactor, 1 + spec.ScaleUpMaxFactor);
         var desired = (int)Math.Ceiling(Math.Round(factor * replicas, 9));
+        var drained = BurstDrained(context, backlog, tpr, targetRate, targetCapacity, replicas, out var need);
+        if (drained)
+        {
+            desired = need;
+        }
+
         var numbers = new Numbers(tpr, targetRate, lag, targetCapacity, desired, replicas);
 
         if (desired > current)
@@ -257,7 +286,7 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             return Replicas(desired, Rescale, numbers, invalid);
         }
 
-        if (desired < current && spec.PeakWindow > TimeSpan.Zero && !backlog && double.IsFinite(tpr)
+        if (desired < current && !drained && spec.PeakWindow > TimeSpan.Zero && !backlog && double.IsFinite(tpr)
             && context.Window(Signal.IngestRate, now - spec.PeakWindow) is { IsOk: true } recent)
         {
             var forPeak = (int)Math.Ceiling(Math.Round(Capacity(recent.Max, 0, spec.TargetUtilization, withRestart: false) / tpr / spec.ScalabilityCoefficient * replicas, 9));
@@ -275,7 +304,20 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             return Replicas(current, Rescale, numbers, invalid);
         }
 
-        return DelayedScaleDown(context, desired, numbers, invalid);
+        return DelayedScaleDown(context, desired, numbers, invalid, drained);
+    }
+
+    // A burst has drained when no backlog is left, the need is below the replicas, and the window's peak stands far
+    // above both the rate now and the window's mean (see ThroughputPolicySpec.BurstRatio).
+    private bool BurstDrained(in PolicyContext context, bool backlog, double tpr, double targetRate, double targetCapacity, int replicas, out int need)
+    {
+        need = double.IsFinite(tpr) && tpr > 0
+            ? Math.Max(1, (int)Math.Ceiling(Math.Round(targetCapacity / tpr / spec.ScalabilityCoefficient * replicas, 9)))
+            : 0;
+        return spec.BurstRatio > 0 && !backlog && need > 0 && need < context.Current && targetRate > 0
+            && context.Window(Signal.IngestRate, context.Now - spec.PeakWindow) is { IsOk: true } peak
+            && peak.Max >= spec.BurstRatio * targetRate
+            && peak.Mean <= spec.BurstMeanShare * peak.Max;
     }
 
     // AutoScalerUtils.getTargetProcessingCapacity: catch-up of the lag, plus the data that piles up during
@@ -289,9 +331,9 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
     }
 
     // DelayedScaleDown: the first scale-down wish starts a clock; when it has run for the interval (the release
-    // interval while every wish is far below the current count), scale to the largest count wished for meanwhile. Any other proposal, or an action, starts over. The clock is
+    // interval while every wish is far below the current count or a burst has drained), scale to the largest count wished for meanwhile. Any other proposal, or an action, starts over. The clock is
     // carried in the proposal itself, so the policy needs only the previous entry of the history.
-    private Proposal DelayedScaleDown(in PolicyContext context, int desired, Numbers numbers, SampleQuality invalid)
+    private Proposal DelayedScaleDown(in PolicyContext context, int desired, Numbers numbers, SampleQuality invalid, bool drained)
     {
         var now = context.Now;
         var since = now;
@@ -304,10 +346,10 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             largest = Math.Max(largest, earlier.PendingReplicas);
         }
 
-        var interval = largest <= spec.ReleaseBelow * context.Current ? spec.ReleaseInterval : spec.ScaleDownInterval;
+        var interval = drained || largest <= spec.ReleaseBelow * context.Current ? spec.ReleaseInterval : spec.ScaleDownInterval;
         var remaining = interval - (now - since);
         var proposal = remaining <= TimeSpan.Zero
-            ? Replicas(largest, Rescale, new Numbers(numbers[0], numbers[1], numbers[2], numbers[3], largest, numbers[5]), invalid)
+            ? Replicas(largest, drained ? Released : Rescale, new Numbers(numbers[0], numbers[1], numbers[2], numbers[3], largest, numbers[5]), invalid)
             : Replicas(context.Current, Pending, new Numbers(numbers[0], numbers[1], numbers[2], numbers[3], largest, remaining.TotalSeconds), invalid);
         return proposal with { PendingSince = since, PendingReplicas = largest };
     }
