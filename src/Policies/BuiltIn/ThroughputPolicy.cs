@@ -261,10 +261,17 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         }
 
         var targetCapacity = Capacity(targetRate, lag, spec.TargetUtilization, withRestart: true);
-        var factor = double.IsPositiveInfinity(tpr) ? 0 : targetCapacity / tpr / spec.ScalabilityCoefficient;
-        factor = Math.Clamp(factor, 1 - spec.ScaleDownMaxFactor, 1 + spec.ScaleUpMaxFactor);
-        var desired = (int)Math.Ceiling(Math.Round(factor * replicas, 9));
-        var drained = BurstDrained(context, backlog, tpr, targetRate, targetCapacity, replicas, out var need);
+        var needFactor = double.IsPositiveInfinity(tpr) ? 0 : targetCapacity / tpr / spec.ScalabilityCoefficient;
+        var desired = ReplicasAt(Math.Clamp(needFactor, 1 - spec.ScaleDownMaxFactor, 1 + spec.ScaleUpMaxFactor), replicas);
+
+        // The unclamped need, for a release once a burst has drained; none while the processing rate is unknown.
+        var need = double.IsFinite(needFactor) ? Math.Max(1, ReplicasAt(needFactor, replicas)) : int.MaxValue;
+
+        // The peak window's ingest, read once for both the burst test and the peak hold, and only when either may scale down.
+        var peak = !backlog && spec.PeakWindow > TimeSpan.Zero && double.IsFinite(tpr) && Math.Min(desired, need) < current
+            ? context.Window(Signal.IngestRate, now - spec.PeakWindow)
+            : default;
+        var drained = BurstDrained(peak, targetRate, need, current);
         if (drained)
         {
             desired = need;
@@ -286,13 +293,12 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
             return Replicas(desired, Rescale, numbers, invalid);
         }
 
-        if (desired < current && !drained && spec.PeakWindow > TimeSpan.Zero && !backlog && double.IsFinite(tpr)
-            && context.Window(Signal.IngestRate, now - spec.PeakWindow) is { IsOk: true } recent)
+        if (desired < current && !drained && peak.IsOk)
         {
-            var forPeak = (int)Math.Ceiling(Math.Round(Capacity(recent.Max, 0, spec.TargetUtilization, withRestart: false) / tpr / spec.ScalabilityCoefficient * replicas, 9));
+            var forPeak = ReplicasAt(Capacity(peak.Max, 0, spec.TargetUtilization, withRestart: false) / tpr / spec.ScalabilityCoefficient, replicas);
             if (forPeak >= current)
             {
-                return Replicas(current, HeldForPeak, new Numbers(tpr, targetRate, lag, recent.Max, forPeak, spec.PeakWindow.TotalSeconds), invalid);
+                return Replicas(current, HeldForPeak, new Numbers(tpr, targetRate, lag, peak.Max, forPeak, spec.PeakWindow.TotalSeconds), invalid);
             }
 
             desired = Math.Max(desired, forPeak);
@@ -307,18 +313,15 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
         return DelayedScaleDown(context, desired, numbers, invalid, drained);
     }
 
-    // A burst has drained when no backlog is left, the need is below the replicas, and the window's peak stands far
-    // above both the rate now and the window's mean (see ThroughputPolicySpec.BurstRatio).
-    private bool BurstDrained(in PolicyContext context, bool backlog, double tpr, double targetRate, double targetCapacity, int replicas, out int need)
-    {
-        need = double.IsFinite(tpr) && tpr > 0
-            ? Math.Max(1, (int)Math.Ceiling(Math.Round(targetCapacity / tpr / spec.ScalabilityCoefficient * replicas, 9)))
-            : 0;
-        return spec.BurstRatio > 0 && !backlog && need > 0 && need < context.Current && targetRate > 0
-            && context.Window(Signal.IngestRate, context.Now - spec.PeakWindow) is { IsOk: true } peak
-            && peak.Max >= spec.BurstRatio * targetRate
-            && peak.Mean <= spec.BurstMeanShare * peak.Max;
-    }
+    // A burst has drained when the need is below the current count and the peak window (read only with no backlog
+    // left) has a peak far above both the rate now and the window's mean (see ThroughputPolicySpec.BurstRatio).
+    private bool BurstDrained(WindowReading peak, double targetRate, int need, int current) =>
+        spec.BurstRatio > 0 && peak.IsOk && need < current && targetRate > 0
+        && peak.Max >= spec.BurstRatio * targetRate
+        && peak.Mean <= spec.BurstMeanShare * peak.Max;
+
+    // Replicas for a capacity factor over the replicas running now; rounding first keeps 2.0000000001 at 2.
+    private static int ReplicasAt(double factor, int replicas) => (int)Math.Ceiling(Math.Round(factor * replicas, 9));
 
     // AutoScalerUtils.getTargetProcessingCapacity: catch-up of the lag, plus the data that piles up during
     // the restart, plus the steady rate at the given utilization.

@@ -169,54 +169,42 @@ public sealed class ThroughputPolicyTests
 
     // 10 replicas at busy 0.1 process 100k/s (a true rate of 1M/s); ingest is 100k/s now, which needs
     // ceil(159,524 / 1M x 10) = 2, under the 0.6 max factor's 4. Each row: extra fields, the ingest rate at sample i
-    // of 160 (15 s apart, i = 159 is now; the 30-minute peak window is i >= 40), expected replicas, why.
-    public static TheoryData<string, Func<int, double>, int, string> Bursts => new()
+    // of 160 (15 s apart, i = 159 is now; the 30-minute peak window is i >= 40), the source lag in seconds, expected
+    // replicas, why.
+    public static TheoryData<string, Func<int, double>, double, int, string> Bursts => new()
     {
         // Peak 600k/s = 6x now for a minute; the window's mean is 116,667/s, under 0.3 x 600k: released to the need.
-        { "burstRatio: 5", i => i is >= 76 and < 80 ? 600_000 : 100_000, 2, "a burst has drained" },
+        { "burstRatio: 5", i => i is >= 76 and < 80 ? 600_000 : 100_000, 0, 2, "a burst has drained" },
         // The same burst without burstRatio: the peak needs ceil(857,143 / 1M x 10) = 9 and waits the hour.
-        { "", i => i is >= 76 and < 80 ? 600_000 : 100_000, 10, "waits" },
+        { "", i => i is >= 76 and < 80 ? 600_000 : 100_000, 0, 10, "waits" },
+        // The same burst with 10 minutes of lag left (over the 5-minute backlog threshold): not drained yet.
+        { "burstRatio: 5", i => i is >= 76 and < 80 ? 600_000 : 100_000, 600, 10, "within" },
         // A plateau of 15 minutes lifts the window's mean to 350,000/s, over 0.3 x 600k: not a burst.
-        { "burstRatio: 5", i => i is >= 80 and < 140 ? 600_000 : 100_000, 10, "waits" },
+        { "burstRatio: 5", i => i is >= 80 and < 140 ? 600_000 : 100_000, 0, 10, "waits" },
         // The same plateau is a burst when the mean may be as high as 0.6 of the peak.
-        { "burstRatio: 5\nburstMeanShare: 0.6", i => i is >= 80 and < 140 ? 600_000 : 100_000, 2, "a burst has drained" },
+        { "burstRatio: 5\nburstMeanShare: 0.6", i => i is >= 80 and < 140 ? 600_000 : 100_000, 0, 2, "a burst has drained" },
         // A peak of 4x the rate now is not a burst at a ratio of 5.
-        { "burstRatio: 5", i => i is >= 76 and < 80 ? 400_000 : 100_000, 10, "waits" },
+        { "burstRatio: 5", i => i is >= 76 and < 80 ? 400_000 : 100_000, 0, 10, "waits" },
         // A peak older than the peak window is not seen: the 0.6 max factor's 4 waits the hour.
-        { "burstRatio: 5", i => i is >= 20 and < 24 ? 600_000 : 100_000, 10, "scale-down to 4 waits" },
+        { "burstRatio: 5", i => i is >= 20 and < 24 ? 600_000 : 100_000, 0, 10, "scale-down to 4 waits" },
     };
 
     [Theory]
     [MemberData(nameof(Bursts))]
-    public void A_drained_burst_is_released_to_the_need_at_once(string extra, Func<int, double> ingestAt, int expected, string explained)
+    public void A_drained_burst_is_released_to_the_need_at_once(string extra, Func<int, double> ingestAt, double lagSeconds, int expected, string explained)
     {
         var policy = Build.Policy("type: throughput\nscaleDownInterval: 1h\nreleaseInterval: 0s\npeakWindow: 30m\nmetricsWindow: 1m\nstabilization: 0s\n" + extra);
         var component = Build.Component(
             ComponentKind.Compute, 10,
             (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2))),
             (Signal.BusyRatio, Build.Constant(0.1, TimeSpan.FromMinutes(2))),
+            (Signal.SourceLagSeconds, Build.Constant(lagSeconds, TimeSpan.FromMinutes(2))),
             (Signal.IngestRate, Build.Series(160, ingestAt)));
 
         var proposal = policy.Propose(Build.Context(component));
 
         Assert.Equal(expected, proposal.Replicas);
         Assert.Contains(explained, proposal.Explain(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_burst_with_a_backlog_left_is_not_drained()
-    {
-        var policy = Build.Policy("type: throughput\nscaleDownInterval: 1h\nreleaseInterval: 0s\npeakWindow: 30m\nmetricsWindow: 1m\nstabilization: 0s\nburstRatio: 5");
-        var component = Build.Component(
-            ComponentKind.Compute, 10,
-            (Signal.ProcessedRate, Build.Constant(100_000, TimeSpan.FromMinutes(2))),
-            (Signal.BusyRatio, Build.Constant(0.1, TimeSpan.FromMinutes(2))),
-            (Signal.SourceLagSeconds, Build.Constant(600, TimeSpan.FromMinutes(2))),
-            (Signal.IngestRate, Build.Series(160, i => i is >= 76 and < 80 ? 600_000 : 100_000)));
-
-        var proposal = policy.Propose(Build.Context(component));
-
-        Assert.Equal(10, proposal.Replicas);
     }
 
     [Theory]
