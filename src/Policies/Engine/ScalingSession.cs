@@ -17,6 +17,11 @@ public sealed class ScalingSession
     private int _start;
     private int _count;
 
+    // The newest acted entry of each component still in the buffer (a handful): what ScalingHistory.LastAction
+    // would find by scanning back, which over a four-hour horizon is thousands of entries on every evaluation.
+    private HistoryEntry[] _lastActions = new HistoryEntry[4];
+    private int _actionCount;
+
     public ScalingSession(ScalingEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
@@ -25,7 +30,7 @@ public sealed class ScalingSession
 
     public ScalingEngine Engine { get; }
 
-    public ScalingHistory History => new(_buffer.AsMemory(_start, _count));
+    public ScalingHistory History => new(_buffer.AsMemory(_start, _count), _lastActions.AsMemory(0, _actionCount));
 
     /// <summary>Restores history that survived a restart (the daemon keeps actions in the resource's status).</summary>
     public void Seed(IEnumerable<HistoryEntry> entries)
@@ -91,6 +96,42 @@ public sealed class ScalingSession
         }
 
         _buffer[_start + _count++] = entry;
+        if (entry.Acted)
+        {
+            RememberAction(entry);
+        }
+    }
+
+    private void RememberAction(HistoryEntry entry)
+    {
+        for (var i = 0; i < _actionCount; i++)
+        {
+            if (_lastActions[i].Component == entry.Component)
+            {
+                _lastActions[i] = entry;
+                return;
+            }
+        }
+
+        if (_actionCount == _lastActions.Length)
+        {
+            Array.Resize(ref _lastActions, _lastActions.Length * 2);
+        }
+
+        _lastActions[_actionCount++] = entry;
+    }
+
+    private void ForgetAction(HistoryEntry entry)
+    {
+        for (var i = 0; i < _actionCount; i++)
+        {
+            if (ReferenceEquals(_lastActions[i], entry))
+            {
+                _lastActions[i] = _lastActions[--_actionCount];
+                _lastActions[_actionCount] = null!;
+                return;
+            }
+        }
     }
 
     // Entries older than the horizon are never read again: every window, cooldown and settling rule of the
@@ -100,6 +141,11 @@ public sealed class ScalingSession
         var cutoff = now - Engine.HistoryHorizon - TimeSpan.FromMinutes(1);
         while (_count > 0 && _buffer[_start].Time < cutoff)
         {
+            if (_buffer[_start].Acted)
+            {
+                ForgetAction(_buffer[_start]);
+            }
+
             _buffer[_start] = null!;
             _start++;
             _count--;

@@ -9,8 +9,19 @@ namespace RwAutoscaler.Policies.History;
 public readonly struct ScalingHistory
 {
     private readonly ReadOnlyMemory<HistoryEntry> _entries;
+    private readonly ReadOnlyMemory<HistoryEntry>? _lastActions;
 
     public ScalingHistory(ReadOnlyMemory<HistoryEntry> entries) => _entries = entries;
+
+    /// <summary>
+    /// A history whose host also keeps the newest acted entry of each component among <paramref name="entries"/>,
+    /// so that <see cref="LastAction"/> does not scan hours of entries on every evaluation.
+    /// </summary>
+    internal ScalingHistory(ReadOnlyMemory<HistoryEntry> entries, ReadOnlyMemory<HistoryEntry> lastActions)
+    {
+        _entries = entries;
+        _lastActions = lastActions;
+    }
 
     public static ScalingHistory Empty => default;
 
@@ -21,7 +32,7 @@ public readonly struct ScalingHistory
     /// <summary>The newest entry of a component where the host acted, or null.</summary>
     public HistoryEntry? LastAction(ComponentKey component)
     {
-        var entries = _entries.Span;
+        var entries = _lastActions is { } indexed ? indexed.Span : _entries.Span;
         for (var i = entries.Length - 1; i >= 0; i--)
         {
             var entry = entries[i];

@@ -1,3 +1,4 @@
+using RwAutoscaler.Policies.History;
 using RwAutoscaler.Policies.Engine;
 using RwAutoscaler.Policies.Model;
 using RwAutoscaler.Policies.Tests.Support;
@@ -77,5 +78,37 @@ public sealed class ScalingSessionTests
         Assert.Equal(2, decision.To); // 1 -> 2 happened 10 s ago: the one pod per minute is used up
         Assert.Equal("rate-limit", decision.Guards[^1].Guard);
         Assert.Equal(1, session.History.Count);
+    }
+
+    [Fact]
+    public void The_last_action_it_keeps_is_the_one_a_scan_of_its_history_finds()
+    {
+        // Two components acting at random over hours, with entries trimmed past the 5-minute horizon: the session's
+        // kept last action must be what ScalingHistory finds by scanning the entries it still holds.
+        var session = new ScalingSession(new ScalingEngine(Build.Spec("""
+            compute: {maxReplicas: 20, policies: [{type: fixed, replicas: 4}]}
+            compactor: {maxReplicas: 8, policies: [{type: fixed, replicas: 2}]}
+            """)));
+        var random = new Random(7);
+        var found = 0;
+        for (var tick = 0; tick < 2_000; tick++)
+        {
+            var now = Build.Now + TimeSpan.FromSeconds(15 * tick);
+            var observed = Build.Cluster(Build.Component(ComponentKind.Compute, 1 + random.Next(8)), Build.Component(ComponentKind.Compactor, 1 + random.Next(4)));
+            foreach (var component in session.Decide(observed with { Time = now }).Components)
+            {
+                session.Record(component, acted: random.Next(40) == 0);
+            }
+
+            var scanned = new ScalingHistory(session.History.Entries.ToArray());
+            foreach (var key in new[] { ComponentKey.Compute, ComponentKey.Compactor })
+            {
+                var kept = session.History.LastAction(key);
+                Assert.Same(scanned.LastAction(key), kept);
+                found += kept is null ? 0 : 1;
+            }
+        }
+
+        Assert.InRange(found, 1_000, 3_999); // both the kept and the trimmed-away cases were met
     }
 }
