@@ -25,6 +25,11 @@ internal sealed record SignalHorizon(TimeSpan[] Fine, TimeSpan History)
                 {
                     case ThroughputPolicySpec t:
                         Widen(fine, t.MetricsWindow + t.Stabilization, Signal.ProcessedRate, Signal.BusyRatio, Signal.IngestRate, Signal.SourceLagMessages);
+                        Widen(fine, t.PeakWindow, Signal.IngestRate); // the peak hold and the burst test
+                        break;
+                    case LatencyGuardPolicySpec g:
+                        // How long an SLO has been violated is read back over 'for', so a longer violation is not cut short.
+                        Widen(fine, g.For, [.. g.Targets.Select(target => target.Signal), Signal.BarrierLatencyP99Capped]);
                         break;
                     case CompactionPolicySpec c:
                         Widen(fine, c.PendingWindow, Signal.CompactionPendingBytes);
