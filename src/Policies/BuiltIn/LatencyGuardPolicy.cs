@@ -109,6 +109,10 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
 
     public TimeSpan SignalHorizon => _spec.For;
 
+    // A violation is counted from the last rescale's settling: that rescale must still be in the history when a
+    // violation could have lasted 'for' since it, or the violation before the rescale would count too.
+    public TimeSpan HistoryHorizon => _spec.For + _spec.Stabilization;
+
     // Hosts and recordings without the flag (the simulator's model has no ceiling, older recordings) read the number as it is.
     private static bool IsCapped(in PolicyContext context) => context.Latest(Signal.BarrierLatencyP99Capped) is { IsOk: true, Value: >= 0.5 };
 

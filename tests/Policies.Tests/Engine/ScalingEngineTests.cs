@@ -100,6 +100,13 @@ public sealed class ScalingEngineTests
         Assert.Equal(TimeSpan.FromMinutes(50), new ScalingEngine(Build.Spec("""
             compute: {maxReplicas: 4, policies: [{type: throughput, scaleDownInterval: 30m}]}
             """)).HistoryHorizon);
+        // The guard counts a violation from the last rescale plus its stabilization: 45m + 5m back.
+        Assert.Equal(TimeSpan.FromMinutes(50), new ScalingEngine(Build.Spec("""
+            compute:
+              maxReplicas: 4
+              behavior: {scaleDown: {stabilizationWindowSeconds: 0}}
+              policies: [{type: latency-guard, barrierLatencyP99: 10s, for: 45m, stabilization: 5m}]
+            """)).HistoryHorizon);
     }
 
     [Theory]
