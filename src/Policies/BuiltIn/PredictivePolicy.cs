@@ -152,6 +152,9 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
     private static readonly ExplanationTemplate NoForecast = new(
         "not enough ingest history for a forecast yet: sizing for the current {0:N0}/s at {3:N0}/s per replica -> {4}", NumberNames);
 
+    private static readonly ExplanationTemplate NoSeason = new(
+        "no season found in the ingest history, so no forecast: sizing for the current {0:N0}/s at {3:N0}/s per replica -> {4}", NumberNames);
+
     private static readonly ExplanationTemplate Within = new(
         "{4:0|replica} at {3:N0}/s each keep the utilisation within its band for ingest {0:N0}/s and forecast peak {1:N0}/s", NumberNames);
 
@@ -209,7 +212,7 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
         var reactive = ingest.Mean + (lag.IsOk && catchUp > 0 ? lag.Value / catchUp : 0);
         var trusted = !double.IsNaN(peak) && error <= spec.MaxForecastError;
         var needed = Math.Max(reactive, trusted ? peak : 0);
-        var template = double.IsNaN(peak) ? NoForecast : !trusted ? Untrusted : peak > reactive ? Ahead : Reactive;
+        var template = double.IsNaN(peak) ? (double.IsPositiveInfinity(error) ? NoSeason : NoForecast) : !trusted ? Untrusted : peak > reactive ? Ahead : Reactive;
 
         var utilization = current > 0 ? needed / (perReplica * Math.Pow(current, spec.ScalingExponent)) : double.PositiveInfinity;
         var desired = current;
@@ -280,7 +283,11 @@ internal static class HarmonicForecast
     /// <summary>Below this autocorrelation a lag is not a season.</summary>
     private const double MinAutocorrelation = 0.3;
 
-    /// <summary>The forecast's largest rate over the next lead time plus refit interval, and its back-test error; NaN when there is no forecast.</summary>
+    /// <summary>
+    /// The forecast's largest rate over the next lead time plus refit interval, and its back-test error; NaN when there
+    /// is no forecast, with an infinite error when the history was long enough to look for a season and had none (so a
+    /// decision does not promise a forecast that more of the same history will not bring).
+    /// </summary>
     public readonly record struct Result(double Peak, double Error);
 
     public static Result Fit(SignalWindow window, DateTimeOffset now, PredictivePolicySpec spec)
@@ -309,7 +316,7 @@ internal static class HarmonicForecast
         }
         else
         {
-            return none;
+            return series.Length < 2 * minimum ? none : new Result(double.NaN, double.PositiveInfinity);
         }
 
         // Back-test: fit without the last lead time (at least two buckets), forecast it, compare. Both fits share
