@@ -310,13 +310,17 @@ internal static class HarmonicForecast
                 return none;
             }
         }
+        else if (series.Length < 2 * minimum)
+        {
+            return none; // a season must be seen twice to be found: too little history yet
+        }
         else if (Detect(series, minimum) is { } found)
         {
             season = found;
         }
         else
         {
-            return series.Length < 2 * minimum ? none : new Result(double.NaN, double.PositiveInfinity);
+            return new Result(double.NaN, double.PositiveInfinity);
         }
 
         // Back-test: fit without the last lead time (at least two buckets), forecast it, compare. Both fits share
@@ -425,16 +429,12 @@ internal static class HarmonicForecast
     /// The season in buckets: the shortest lag whose autocorrelation (of the detrended series) is a local maximum
     /// within 75% of the strongest one, at least <paramref name="minimum"/> buckets and covered twice by the
     /// series; null when no lag reaches 0.3. Searched on the series averaged down to at most 192 points, then
-    /// refined at full resolution around the lag found, so a refit stays well under a millisecond.
+    /// refined at full resolution around the lag found, so a refit stays well under a millisecond. The caller
+    /// passes at least two seasons of <paramref name="minimum"/> buckets.
     /// </summary>
     private static int? Detect(double[] y, int minimum)
     {
         var n = y.Length;
-        if (n < 2 * minimum)
-        {
-            return null;
-        }
-
         var group = Math.Max(1, (int)Math.Ceiling(n / 192.0));
         var coarse = new double[n / group];
         for (var i = 0; i < coarse.Length; i++)

@@ -1,5 +1,5 @@
-using RwAutoscaler.Policies.History;
 using RwAutoscaler.Policies.Engine;
+using RwAutoscaler.Policies.History;
 using RwAutoscaler.Policies.Model;
 using RwAutoscaler.Policies.Tests.Support;
 using Xunit;
