@@ -6,6 +6,7 @@ using RwAutoscaler.Autoscaler.Daemon;
 using RwAutoscaler.Autoscaler.Webhook;
 using RwAutoscaler.Autoscaler.Metrics;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
+using RwAutoscaler.Kube.Sharding;
 using RwAutoscaler.Policies.Model;
 using Xunit;
 using static RwAutoscaler.Autoscaler.Tests.Daemon.DaemonScalingTests;
@@ -38,6 +39,7 @@ public sealed class DaemonShardingTests
         }
 
         await Task.Delay(1500); // a few more ticks: nobody patches again
+        await SplitAsync(daemon, second.Membership!, names);
         var owners = names.ToDictionary(n => n, n => new[] { daemon.Host, second }.Count(h => h.Membership!.Owns($"streaming/{n}")));
         Assert.All(owners, o => Assert.Equal(1, o.Value));
         Assert.Contains(names, n => daemon.Host.Membership!.Owns($"streaming/{n}"));
@@ -62,11 +64,7 @@ public sealed class DaemonShardingTests
             await DaemonFixture.EventuallyAsync(async () => (string?)(await daemon.AutoscalerAsync(name))["status"]?["shard"] is not null, $"{name} evaluated", seconds: 20);
         }
 
-        // Both replicas hold their leases and split the clusters (a lease that lapsed under load owns nothing, by design).
-        await DaemonFixture.EventuallyAsync(
-            () => Task.FromResult(names.All(n => daemon.Host.Membership!.Owns($"streaming/{n}") ^ second.Membership!.Owns($"streaming/{n}"))
-                && names.Any(n => daemon.Host.Membership!.Owns($"streaming/{n}")) && names.Any(n => second.Membership!.Owns($"streaming/{n}"))),
-            "the two replicas split the clusters", seconds: 20);
+        await SplitAsync(daemon, second.Membership!, names);
 
         // Every cluster runs hot, but the next poll is an hour away: only the alerts can scale them now.
         foreach (var name in names)
@@ -99,6 +97,13 @@ public sealed class DaemonShardingTests
         Assert.Empty(strayAnswer["evaluating"]!.AsArray());
         Assert.Contains("not here (forwarded by someone)", (string?)strayAnswer["ignored"]![0]!["reason"], StringComparison.Ordinal);
     }
+
+    // Both replicas hold their leases and split the clusters (a lease that lapsed under load owns nothing, by design).
+    private static Task SplitAsync(DaemonFixture daemon, ShardMembership second, List<string> names) => DaemonFixture.EventuallyAsync(
+        () => Task.FromResult(names.All(n => daemon.Host.Membership!.Owns($"streaming/{n}") ^ second.Owns($"streaming/{n}"))
+            && names.Any(n => daemon.Host.Membership!.Owns($"streaming/{n}")) && names.Any(n => second.Owns($"streaming/{n}"))),
+        "the two replicas split the clusters",
+        seconds: 20);
 
     // Eight RisingWaves at 2 compute replicas, each with its autoscaler, at this CPU and polling interval.
     private static async Task<List<string>> ClustersAsync(DaemonFixture daemon, double cpu, string pollingInterval)
