@@ -52,7 +52,8 @@ public sealed class ShardingProcessTests(ITestOutputHelper output)
         try
         {
             // 1. Each cluster is pinned at 3: every RisingWave goes 2 -> 3, once, and each replica owns about a third.
-            await EventuallyAsync(async () => (await ComputeAsync(client)).All(r => r == 3), "all 300 at 3", 90);
+            // The owner writes its identity in the status after the patch: both must have landed before owners are counted.
+            await EventuallyAsync(async () => (await ComputeAsync(client)).All(r => r == 3) && !(await OwnersAsync(client)).ContainsKey(""), "all 300 at 3, each with its owner in its status", 90);
             var owners = await OwnersAsync(client);
             Assert.Equal(3, owners.Keys.Count);
             Assert.All(owners.Values, n => Assert.InRange(n, 60, 140));

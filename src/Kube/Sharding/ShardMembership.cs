@@ -58,6 +58,7 @@ public sealed partial class ShardMembership
     private DateTimeOffset? joined;
     private DateTimeOffset renewed = DateTimeOffset.MinValue;
     private DateTimeOffset listed = DateTimeOffset.MinValue;
+    private int refused;
 
     public ShardMembership(KubernetesClient client, ShardMembershipConfig config, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
@@ -98,7 +99,23 @@ public sealed partial class ShardMembership
     }
 
     /// <summary>Whether this replica acts on the object <paramref name="key"/> (namespace/name) now.</summary>
-    public bool Owns(string key) => Acting && ring.OwnerOf(key) == Config.Identity;
+    public bool Owns(string key)
+    {
+        var mine = ring.OwnerOf(key) == Config.Identity;
+        if (Acting)
+        {
+            return mine;
+        }
+
+        if (mine)
+        {
+            // Refused by a proof that ran out between two renewals (a late loop), the members unchanged: whoever was
+            // refused dropped the object, and must hear when the proof is back (see Update).
+            Volatile.Write(ref refused, 1);
+        }
+
+        return false;
+    }
 
     /// <summary>The live member that owns <paramref name="key"/>, as last listed; null while no member is live.</summary>
     public string? OwnerOf(string key) => ring.OwnerOf(key);
@@ -255,7 +272,14 @@ public sealed partial class ShardMembership
         if (!next.Members.SequenceEqual(ring.Members, StringComparer.Ordinal))
         {
             ring = next;
+            Volatile.Write(ref refused, 0);
             LogMembers(logger, Config.Group, string.Join(", ", next.Members));
+            Changed?.Invoke();
+        }
+        else if (Acting && Interlocked.Exchange(ref refused, 0) == 1)
+        {
+            // The right to act is back after a lapse that no list saw: the same members, but a change all the same.
+            LogRegained(logger, Config.Identity);
             Changed?.Invoke();
         }
     }
@@ -275,6 +299,9 @@ public sealed partial class ShardMembership
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shard group {Group}: members {Members}")]
     private static partial void LogMembers(ILogger logger, string group, string members);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} acts again: its membership went unproven between two renewals (a late renewal loop)")]
+    private static partial void LogRegained(ILogger logger, string identity);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Identity} lost its membership lease {Lease}")]
     private static partial void LogLost(ILogger logger, string identity, string lease);

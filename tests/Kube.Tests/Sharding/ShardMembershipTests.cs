@@ -43,6 +43,40 @@ public sealed class ShardMembershipTests : FakeServerTest
         await a.Stop.CancelAsync();
     }
 
+    [Fact]
+    public async Task A_member_whose_proof_ran_out_between_two_renewals_raises_Changed_when_it_may_act_again()
+    {
+        var a = Join("replica-a");
+        await StepUntilAsync(() => Keys.All(k => a.Membership.Owns(k)), TimeSpan.FromSeconds(40));
+        var changes = 0;
+        a.Membership.Changed += () => Interlocked.Increment(ref changes);
+
+        // A late loop (a starved thread pool): the renew deadline passes before the next renewal answers.
+        using (Server.Faults.Add(FaultRule.Delay(TimeSpan.FromMilliseconds(500)) with { Verb = "patch", PathContains = "/leases/" }))
+        {
+            await SettleAsync();
+            clock.Advance(a.Membership.Config.RenewDeadline);
+            Assert.False(a.Membership.Owns(Keys[0]), "no proof, no owner");
+            Assert.Equal(["replica-a"], a.Membership.Ring.Members);
+            await WaitAsync(() => a.Membership.Owns(Keys[0]));
+        }
+
+        // The members never changed, yet the owner that refused the key must hear that it may act on it again.
+        await WaitAsync(() => Volatile.Read(ref changes) == 1);
+        Assert.False(a.Run.IsCompleted, "a renewal that answered in time keeps the membership");
+        await a.Stop.CancelAsync();
+    }
+
+    private static async Task WaitAsync(Func<bool> done)
+    {
+        var end = DateTime.UtcNow.AddSeconds(10);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < end, "not within 10 s");
+            await Task.Delay(10);
+        }
+    }
+
     private int Owners(string key) => members.Count(m => m.Membership.Owns(key));
 
     private Member Join(string name)
@@ -61,17 +95,22 @@ public sealed class ShardMembershipTests : FakeServerTest
         while (!done())
         {
             Assert.True(clock.GetUtcNow() < end, $"not done within {limit} of simulated time");
-            var settle = DateTime.UtcNow.AddMilliseconds(200);
-            do
-            {
-                await Task.Delay(1);
-            }
-            while (clock.ActiveTimers < members.Count(m => !m.Run.IsCompleted) && DateTime.UtcNow < settle);
-
+            await SettleAsync();
             Assert.All(Keys, k => Assert.True(Owners(k) <= 1, $"{k} has two owners at {clock.GetUtcNow():O}"));
             clock.Advance(TimeSpan.FromMilliseconds(100));
             Assert.All(Keys, k => Assert.True(Owners(k) <= 1, $"{k} has two owners at {clock.GetUtcNow():O}"));
         }
+    }
+
+    // Until every running member waits on its timer (or 200 ms passed).
+    private async Task SettleAsync()
+    {
+        var settle = DateTime.UtcNow.AddMilliseconds(200);
+        do
+        {
+            await Task.Delay(1);
+        }
+        while (clock.ActiveTimers < members.Count(m => !m.Run.IsCompleted) && DateTime.UtcNow < settle);
     }
 
     private sealed class Member(ShardMembership membership, CancellationTokenSource stop)
