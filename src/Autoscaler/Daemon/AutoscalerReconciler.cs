@@ -53,6 +53,9 @@ internal sealed class AutoscalerReconciler(
     ILogger log,
     PolicyRegistry? registry = null)
 {
+    // An invalid spec has no polling interval: the ceiling of the backoff for writing its status.
+    private static readonly TimeSpan InvalidSpecRetry = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<ClusterRef, ClusterState> _states = new();
     private readonly PolicyRegistry _registry = registry ?? PolicyRegistry.BuiltIn;
 
@@ -136,24 +139,24 @@ internal sealed class AutoscalerReconciler(
             var message = Shorten(string.Join("; ", specErrors));
             PublishOnce(state, $"spec:{obj.GetGeneration()}", new EventNote(self, EventNote.Warning, "InvalidSpec", "Validate", message));
             log.LogWarning("{Autoscaler}: invalid spec, nothing is done: {Errors}", key, message);
-            await WriteNotReadyAsync(key, obj, conditions, "InvalidSpec", message, now, cancellationToken);
-            return new ReconcileOutcome(null);
+            var written = await WriteNotReadyAsync(key, obj, conditions, "InvalidSpec", message, now, cancellationToken);
+            return new ReconcileOutcome(After(state, !written, null, InvalidSpecRetry));
         }
 
         if (ClaimedBy(obj, config) is { } owner)
         {
             var message = $"RisingWave {config.Target.Name} is already sized by RisingWaveAutoscaler {owner.Name}; this one does nothing";
             PublishOnce(state, $"claimed:{owner}", new EventNote(self, EventNote.Warning, "TargetClaimed", "Validate", message));
-            await WriteNotReadyAsync(key, obj, conditions, "TargetClaimed", message, now, cancellationToken);
-            return new ReconcileOutcome(config.PollingInterval);
+            var written = await WriteNotReadyAsync(key, obj, conditions, "TargetClaimed", message, now, cancellationToken);
+            return new ReconcileOutcome(After(state, !written, config.PollingInterval, config.PollingInterval));
         }
 
         if (risingWaves.Get(config.Target) is not { } rwObj)
         {
             var message = $"RisingWave {config.Target} not found";
             PublishOnce(state, $"target:{config.Generation}", new EventNote(self, EventNote.Warning, "TargetNotFound", "Validate", message));
-            await WriteNotReadyAsync(key, obj, conditions, "TargetNotFound", message, now, cancellationToken);
-            return new ReconcileOutcome(config.PollingInterval);
+            var written = await WriteNotReadyAsync(key, obj, conditions, "TargetNotFound", message, now, cancellationToken);
+            return new ReconcileOutcome(After(state, !written, config.PollingInterval, config.PollingInterval));
         }
 
         var rw = RisingWaveState.From(rwObj);
@@ -172,8 +175,8 @@ internal sealed class AutoscalerReconciler(
             PublishOnce(state, $"groups:{config.Generation}:{message}", new EventNote(self, EventNote.Warning, "NodeGroupNotFound", "Validate", message, rwRef));
             if (components.Count == 0)
             {
-                await WriteNotReadyAsync(key, obj, conditions, "NodeGroupNotFound", message, now, cancellationToken);
-                return new ReconcileOutcome(config.PollingInterval);
+                var written = await WriteNotReadyAsync(key, obj, conditions, "NodeGroupNotFound", message, now, cancellationToken);
+                return new ReconcileOutcome(After(state, !written, config.PollingInterval, config.PollingInterval));
             }
         }
 
@@ -203,8 +206,8 @@ internal sealed class AutoscalerReconciler(
 
             metrics.MetricsAvailable.WithLabels(config.Target.Namespace, config.Target.Name).Set(0);
             report.MetricsUnavailable($"{endpoint.Source}: {endpoint.Error}");
-            await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
-            return new ReconcileOutcome(NextTick(config.PollingInterval, now));
+            var written = await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
+            return new ReconcileOutcome(After(state, !written, NextTick(config.PollingInterval, now), config.PollingInterval));
         }
 
         if (state.MetricsOutageReported)
@@ -257,12 +260,16 @@ internal sealed class AutoscalerReconciler(
 
         metrics.MetricsAvailable.WithLabels(config.Target.Namespace, config.Target.Name).Set(decision.Components.All(c => c.MetricsAvailable) ? 1 : 0);
         report.SignalFindings(await DiagnoseAsync(state, config, decision, self, now, cancellationToken));
-        await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
+        failed |= !await WriteStatusAsync(key, obj, state, report, conditions, cancellationToken);
+        return new ReconcileOutcome(After(state, failed, NextTick(config.PollingInterval, now), config.PollingInterval), scaledAt, superseded);
+    }
+
+    // A failed write (a patch, or the status: how users and a replica that takes the cluster over learn what was
+    // decided) is tried again after 2, 4, 8... seconds, at most the interval, instead of at the next poll.
+    private static TimeSpan? After(ClusterState state, bool failed, TimeSpan? next, TimeSpan cap)
+    {
         state.Failures = failed ? state.Failures + 1 : 0;
-        var next = failed
-            ? TimeSpan.FromSeconds(Math.Min(config.PollingInterval.TotalSeconds, Math.Pow(2, Math.Min(state.Failures, 10))))
-            : NextTick(config.PollingInterval, now);
-        return new ReconcileOutcome(next, scaledAt, superseded);
+        return failed ? TimeSpan.FromSeconds(Math.Min(cap.TotalSeconds, Math.Pow(2, Math.Min(state.Failures, 10)))) : next;
     }
 
     private async Task<(bool Acted, string Outcome)> ActAsync(
@@ -489,7 +496,7 @@ internal sealed class AutoscalerReconciler(
         return null;
     }
 
-    private async Task WriteNotReadyAsync(ClusterRef key, JsonObject obj, IReadOnlyList<Condition> conditions, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> WriteNotReadyAsync(ClusterRef key, JsonObject obj, IReadOnlyList<Condition> conditions, string reason, string message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var generation = obj.GetGeneration();
         var list = conditions;
@@ -497,26 +504,29 @@ internal sealed class AutoscalerReconciler(
         list = Conditions.Set(list, new Condition { Type = "Active", Status = "False", Reason = reason, Message = "nothing is changed until the autoscaler is ready", ObservedGeneration = generation }, now).Conditions;
         var current = obj["status"] as JsonObject;
         var existing = current?.Deserialize<AutoscalerStatus>(KubeStatusWriter.Options) ?? new AutoscalerStatus();
-        await TryWriteAsync(key, current, existing with { ObservedGeneration = generation, Conditions = list }, cancellationToken);
+        return await TryWriteAsync(key, current, existing with { ObservedGeneration = generation, Conditions = list }, cancellationToken);
     }
 
-    private async Task WriteStatusAsync(ClusterRef key, JsonObject obj, ClusterState state, StatusReport report, IReadOnlyList<Condition> conditions, CancellationToken cancellationToken)
+    private async Task<bool> WriteStatusAsync(ClusterRef key, JsonObject obj, ClusterState state, StatusReport report, IReadOnlyList<Condition> conditions, CancellationToken cancellationToken)
     {
         var current = obj["status"] as JsonObject;
         var next = report.Build(state, ReadStatus(state, obj).Status, conditions, obj.GetGeneration(), Shard);
-        await TryWriteAsync(key, current, next, cancellationToken);
+        return await TryWriteAsync(key, current, next, cancellationToken);
     }
 
-    private async Task TryWriteAsync(ClusterRef key, JsonObject? current, AutoscalerStatus next, CancellationToken cancellationToken)
+    // False when the write failed: the evaluation is then tried again soon (After); the decision itself is already
+    // made and reported in the events and the log.
+    private async Task<bool> TryWriteAsync(ClusterRef key, JsonObject? current, AutoscalerStatus next, CancellationToken cancellationToken)
     {
         try
         {
             await status.WriteAsync(key, current, next, cancellationToken);
+            return true;
         }
         catch (Exception e) when (e is Kube.Client.KubeApiException or HttpRequestException or TimeoutException)
         {
-            // The next evaluation writes it again; the decision itself is already made and reported.
-            log.LogWarning("{Autoscaler}: status not written: {Error}", key, e.Message);
+            log.LogWarning("{Autoscaler}: status not written, trying again shortly: {Error}", key, e.Message);
+            return false;
         }
     }
 

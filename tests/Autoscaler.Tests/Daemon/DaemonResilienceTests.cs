@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using RwAutoscaler.Kube.Client;
+using RwAutoscaler.TestKit.FakeKube;
 using RwAutoscaler.Policies.Model;
 using Xunit;
 using static RwAutoscaler.Autoscaler.Tests.Daemon.DaemonScalingTests;
@@ -76,6 +77,26 @@ public sealed class DaemonResilienceTests
         await daemon.Kube.Autoscalers.ReplaceAsync(fixedSpec);
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scales once the spec is fixed");
         Assert.Equal("True", DaemonFixture.Condition(await daemon.AutoscalerAsync(), "Ready"));
+    }
+
+    [Fact]
+    public async Task A_status_the_api_server_refused_is_written_again_long_before_the_next_poll()
+    {
+        await using var daemon = await DaemonFixture.StartAsync();
+        await daemon.Kube.RisingWaves.CreateAsync(KubeFixture.RisingWave("streaming", "rw", compute: 2));
+        await daemon.Kube.SettleAsync("streaming", "rw");
+        daemon.Prometheus!.Set(Rw, Signal.CpuUtilization, 0.5, ComponentKind.Compute); // in its band: the status is the only write
+        bool Refused() => daemon.Kube.Server.Requests.Any(r => r.Method == "PATCH" && r.StatusCode == 500 && r.Path.EndsWith("/rw-autoscaler/status", StringComparison.Ordinal));
+        using (daemon.Kube.Server.Faults.Add(FaultRule.Respond(500) with { Verb = "patch", PathContains = "/rw-autoscaler/status" }))
+        {
+            await daemon.ApplyAsync(AutoscalerYaml().Replace("pollingInterval: 1s", "pollingInterval: 1h", StringComparison.Ordinal));
+            await DaemonFixture.EventuallyAsync(() => Task.FromResult(Refused()), "a refused status write");
+        }
+
+        // The next poll is an hour away and nothing else changes: only a retry can write it.
+        await DaemonFixture.EventuallyAsync(async () => DaemonFixture.Condition(await daemon.AutoscalerAsync(), "Ready") == "True", "the status written after the refusal", seconds: 20);
+        Assert.Equal(2, await daemon.ComputeReplicasAsync());
+        Assert.Contains("status not written, trying again shortly", daemon.Logs, StringComparison.Ordinal);
     }
 
     [Fact]
