@@ -1,13 +1,13 @@
-using RwAutoscaler.Policies.BuiltIn;
 using RwAutoscaler.Policies.Configuration;
 using RwAutoscaler.Policies.Model;
 
 namespace RwAutoscaler.Simulator.Running;
 
 /// <summary>
-/// How far back each signal must reach for a spec's policies to see their whole windows: what the daemon's range
-/// queries must cover too. <see cref="Fine"/> is needed at every step; <see cref="History"/> (the predictive
-/// policy's ingest history) may come at a coarser step.
+/// How far back each signal must reach for a spec's policies to see their whole windows, as each policy spec declares
+/// it (<see cref="PolicySpec.Reach"/>, whose longest reach is what the daemon fetches). <see cref="Fine"/> is needed
+/// at every step; <see cref="History"/> (the sparse reaches: the predictive policy's ingest history) may come at a
+/// coarser step.
 /// </summary>
 internal sealed record SignalHorizon(TimeSpan[] Fine, TimeSpan History)
 {
@@ -17,43 +17,15 @@ internal sealed record SignalHorizon(TimeSpan[] Fine, TimeSpan History)
         var fine = new TimeSpan[SignalNames.Count];
         Array.Fill(fine, floor);
         var history = TimeSpan.Zero;
-        foreach (var component in spec.Components)
+        foreach (var reach in spec.Components.SelectMany(c => c.Policies).SelectMany(p => p.Reach))
         {
-            foreach (var policy in component.Policies)
+            ref var kept = ref reach.Sparse ? ref history : ref fine[(int)reach.Signal];
+            if (reach.Back > kept)
             {
-                switch (policy)
-                {
-                    case ThroughputPolicySpec t:
-                        Widen(fine, t.MetricsWindow + t.Stabilization, Signal.ProcessedRate, Signal.BusyRatio, Signal.IngestRate, Signal.SourceLagMessages);
-                        Widen(fine, t.PeakWindow, Signal.IngestRate); // the peak hold and the burst test
-                        break;
-                    case LatencyGuardPolicySpec g:
-                        // How long an SLO has been violated is read back over 'for', so a longer violation is not cut short.
-                        Widen(fine, g.For, [.. g.Targets.Select(target => target.Signal), Signal.BarrierLatencyP99Capped]);
-                        break;
-                    case CompactionPolicySpec c:
-                        Widen(fine, c.PendingWindow, Signal.CompactionPendingBytes);
-                        break;
-                    case PredictivePolicySpec p:
-                        Widen(fine, p.RateWindow, Signal.IngestRate);
-                        Widen(fine, p.MetricsWindow + p.Stabilization, Signal.ProcessedRate, Signal.BusyRatio);
-                        history = history > p.History ? history : p.History;
-                        break;
-                }
+                kept = reach.Back;
             }
         }
 
         return new SignalHorizon(fine, history);
-    }
-
-    private static void Widen(TimeSpan[] horizons, TimeSpan span, params Signal[] signals)
-    {
-        foreach (var signal in signals)
-        {
-            if (span > horizons[(int)signal])
-            {
-                horizons[(int)signal] = span;
-            }
-        }
     }
 }

@@ -15,6 +15,8 @@ public sealed record CompactionPolicySpec : PolicySpec
 {
     public override IEnumerable<SignalRef> SignalsRead => [Signal.CompactionPendingBytes, Signal.CompactionRunningSlots, Signal.L0WriteStop];
 
+    public override IEnumerable<SignalReach> Reach => [new(Signal.CompactionPendingBytes, PendingWindow)];
+
 
     /// <summary>Pending compaction bytes one compactor core works off (docs: "divide by 4 GB").</summary>
     public double BytesPerCore { get; init; } = 4e9;
@@ -79,7 +81,7 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
 
     public string Name { get; } = spec.DisplayName;
 
-    public TimeSpan SignalHorizon => spec.PendingWindow;
+    public TimeSpan SignalHorizon => spec.Horizon;
 
     public Proposal Propose(in PolicyContext context)
     {

@@ -19,6 +19,9 @@ public sealed record LatencyGuardPolicySpec : PolicySpec
 {
     public override IEnumerable<SignalRef> SignalsRead => Targets.Select(t => (SignalRef)t.Signal);
 
+    // How long an SLO has been violated is read back over 'for', so a longer violation is not cut short.
+    public override IEnumerable<SignalReach> Reach => Targets.Select(t => t.Signal).Append(Signal.BarrierLatencyP99Capped).Select(s => new SignalReach(s, For));
+
 
     public required ImmutableArray<SloTarget> Targets { get; init; }
 
@@ -107,7 +110,7 @@ internal sealed class LatencyGuardPolicy : IScalingPolicy
 
     public string Name { get; }
 
-    public TimeSpan SignalHorizon => _spec.For;
+    public TimeSpan SignalHorizon => _spec.Horizon;
 
     // A violation is counted from the last rescale's settling: that rescale must still be in the history when a
     // violation could have lasted 'for' since it, or the violation before the rescale would count too.

@@ -26,6 +26,14 @@ public sealed record PredictivePolicySpec : PolicySpec
 {
     public override IEnumerable<SignalRef> SignalsRead => [Signal.IngestRate, Signal.ProcessedRate, Signal.BusyRatio, Signal.SourceLagMessages];
 
+    public override IEnumerable<SignalReach> Reach =>
+    [
+        new(Signal.IngestRate, RateWindow),
+        new(Signal.ProcessedRate, MetricsWindow), // after the last rescale settled, never before now - metricsWindow
+        new(Signal.BusyRatio, MetricsWindow),
+        new(Signal.IngestRate, History, Sparse: true), // the fit buckets it
+    ];
+
 
     /// <summary>The season of the ingest rate; null finds it in the history (the lag of highest autocorrelation).</summary>
     public TimeSpan? SeasonLength { get; init; }
@@ -166,7 +174,7 @@ internal sealed class PredictivePolicy(PredictivePolicySpec spec) : IScalingPoli
 
     public TimeSpan HistoryHorizon => spec.RefitInterval + spec.Stabilization + spec.MetricsWindow;
 
-    public TimeSpan SignalHorizon => spec.History > spec.MetricsWindow ? spec.History : spec.MetricsWindow;
+    public TimeSpan SignalHorizon => spec.Horizon;
 
     public Proposal Propose(in PolicyContext context)
     {

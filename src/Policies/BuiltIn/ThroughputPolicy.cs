@@ -16,6 +16,13 @@ public sealed record ThroughputPolicySpec : PolicySpec
     public override IEnumerable<SignalRef> SignalsRead =>
         [Signal.IngestRate, Signal.ProcessedRate, Signal.BusyRatio, Signal.SourceLagMessages, Signal.SourceLagSeconds];
 
+    public override IEnumerable<SignalReach> Reach =>
+    [
+        // The window starts after the last rescale settled, never before now - metricsWindow.
+        .. new[] { Signal.ProcessedRate, Signal.BusyRatio, Signal.IngestRate, Signal.SourceLagMessages }.Select(s => new SignalReach(s, MetricsWindow)),
+        new(Signal.IngestRate, PeakWindow), // the peak hold and the burst test
+    ];
+
 
     /// <summary>utilization.target.</summary>
     public double TargetUtilization { get; init; } = 0.7;
@@ -188,7 +195,7 @@ internal sealed class ThroughputPolicy(ThroughputPolicySpec spec) : IScalingPoli
 
     public TimeSpan HistoryHorizon => spec.ScaleDownInterval + spec.MetricsWindow + spec.Stabilization;
 
-    public TimeSpan SignalHorizon => spec.PeakWindow > spec.MetricsWindow ? spec.PeakWindow : spec.MetricsWindow;
+    public TimeSpan SignalHorizon => spec.Horizon;
 
     public Proposal Propose(in PolicyContext context)
     {

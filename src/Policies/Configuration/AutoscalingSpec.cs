@@ -158,4 +158,13 @@ public abstract record PolicySpec
 
     /// <summary>The signals the policy names in its spec; a custom one must be defined under <c>signals</c>.</summary>
     public virtual IEnumerable<SignalRef> SignalsRead => [];
+
+    /// <summary>
+    /// How far back the policy reads each catalogue signal it keeps a window of: the one declaration that the
+    /// daemon's fetch (through <see cref="Horizon"/>) and the simulator's per-signal buffers both follow.
+    /// </summary>
+    public virtual IEnumerable<SignalReach> Reach => [];
+
+    /// <summary>The longest <see cref="Reach"/>: how far back a host that keeps every signal alike must keep them.</summary>
+    public TimeSpan Horizon => Reach.Select(r => r.Back).DefaultIfEmpty(TimeSpan.Zero).Max();
 }

@@ -17,13 +17,13 @@ public class SignalHorizonTests
     {
         // policy (compute), signal, minutes it must reach back at least
         { "{type: throughput, metricsWindow: 5m, stabilization: 5m, peakWindow: 2h}", nameof(Signal.IngestRate), 120 },
-        { "{type: throughput, metricsWindow: 25m, stabilization: 10m}", nameof(Signal.ProcessedRate), 35 },
-        { "{type: throughput, metricsWindow: 25m, stabilization: 10m}", nameof(Signal.BusyRatio), 35 },
-        { "{type: throughput, metricsWindow: 25m, stabilization: 10m}", nameof(Signal.SourceLagMessages), 35 },
+        { "{type: throughput, metricsWindow: 35m, stabilization: 10m}", nameof(Signal.ProcessedRate), 35 },
+        { "{type: throughput, metricsWindow: 35m, stabilization: 10m}", nameof(Signal.BusyRatio), 35 },
+        { "{type: throughput, metricsWindow: 35m, stabilization: 10m}", nameof(Signal.SourceLagMessages), 35 },
         { "{type: latency-guard, barrierLatencyP99: 10s, sourceLagSeconds: 60s, for: 45m}", nameof(Signal.BarrierLatencyP99), 45 },
         { "{type: latency-guard, barrierLatencyP99: 10s, sourceLagSeconds: 60s, for: 45m}", nameof(Signal.SourceLagSeconds), 45 },
         { "{type: latency-guard, barrierLatencyP99: 10s, sourceLagSeconds: 60s, for: 45m}", nameof(Signal.BarrierLatencyP99Capped), 45 },
-        { "{type: predictive, metricsWindow: 40m, stabilization: 5m}", nameof(Signal.ProcessedRate), 45 },
+        { "{type: predictive, metricsWindow: 45m, stabilization: 5m}", nameof(Signal.ProcessedRate), 45 },
         { "{type: fixed, replicas: 3}", nameof(Signal.IngestRate), 30 }, // the scenario's window is the floor
     };
 
