@@ -10,6 +10,8 @@ namespace RwAutoscaler.Policies.BuiltIn;
 /// the compaction backlog averaged over ten minutes divided by 4 GB gives the ideal number of compactor
 /// cores (performance/metrics.mdx), and running task parallelism against <c>3 x cores</c> task slots
 /// (compactor_max_task_multiplier) gives how busy the compactors are. Write-stop takes an emergency step.
+/// Busy slots ask for more replicas only when the backlog agrees: a compute rescale's catch-up writes faster than
+/// the stream for minutes and fills every slot, while the work it leaves fits the compactors there are.
 /// </summary>
 public sealed record CompactionPolicySpec : PolicySpec
 {
@@ -76,6 +78,9 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
     private static readonly ExplanationTemplate WriteStop = new(
         "writes are stopped (L0 over its limit): emergency step -> {5}; pending {0:bytes}, slots {3:0%} busy", NumberNames);
 
+    private static readonly ExplanationTemplate Burst = new(
+        "task slots {3:0%} busy, but pending {0:bytes} needs {1:0.#|core} ({2:0|replica}): a burst the compactors work off -> {5}", NumberNames);
+
     private static readonly ExplanationTemplate NoCores = new("the compactors' CPU limit is unknown (set coresPerReplica)");
     private static readonly ExplanationTemplate Missing = new("neither compaction backlog nor task slots can be read");
 
@@ -112,6 +117,12 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
                 : (int)Math.Ceiling(Math.Max(current, 1) * ratio);
         }
 
+        var burst = current > 0 && slotReplicas > current && backlogReplicas >= 0 && backlogReplicas <= current;
+        if (burst)
+        {
+            slotReplicas = current;
+        }
+
         var replicas = Math.Max(backlogReplicas, slotReplicas);
         var writesStopped = stop.IsOk && stop.Value >= 1;
         if (writesStopped)
@@ -141,7 +152,7 @@ internal sealed class CompactionPolicy(CompactionPolicySpec spec) : IScalingPoli
             MetricsMissing = missing is not null,
             Signal = missing ?? (invalid > 0 ? Signal.CompactionPendingBytes : null),
             InvalidSamples = invalid,
-            Template = writesStopped ? WriteStop : Sized,
+            Template = writesStopped ? WriteStop : burst ? Burst : Sized,
             Numbers = new Numbers(pending.IsOk ? pending.Mean : double.NaN, idealCores, backlogReplicas, utilization, slotReplicas, replicas),
         };
     }

@@ -14,7 +14,11 @@ public sealed class CompactionPolicyTests
     {
         { 2, 8e9, 17, 0, 2, "8 GB / 4 GB per core = 2 cores: 1 replica; 17 of 24 slots is on target" },
         { 2, 40e9, 17, 0, 3, "40 GB needs 10 cores: 3 replicas of 4" },
-        { 2, 1e9, 24, 0, 3, "every slot busy: 24 / 24 / 0.7 = 1.43 -> 3" },
+        { 2, 36e9, 24, 0, 3, "every slot busy and 9 cores of backlog, more than 2 replicas' 8: 24 / 24 / 0.7 = 1.43 x 2 -> 3" },
+        { 4, 68e9, 48, 0, 6, "every slot busy and 17 cores of backlog, more than 4 replicas' 16: 4 / 0.7 = 5.7 -> 6" },
+        { 2, 1e9, 24, 0, 2, "every slot busy but 1 GB fits 2 replicas (a compute catch-up's burst): hold" },
+        { 4, 64e9, 48, 0, 4, "every slot busy but 16 cores of backlog fit 4 replicas of 4: hold" },
+        { 0, 1e9, 0, 0, 1, "no compactors and a backlog: 1 replica" },
         { 4, 1e9, 4, 0, 1, "4 of 48 slots and a small backlog: 1 replica" },
         { 2, 1e9, 17, 1, 4, "write stop: emergency step +100%" },
         { 0, 0, 0, 0, 0, "no compaction work and no compactors: none needed" },
@@ -51,6 +55,19 @@ public sealed class CompactionPolicyTests
 
         Assert.Equal(1, proposal.Replicas);
         Assert.Equal(((37 * 4e9) + (4 * 40e9)) / 41, proposal.Numbers[0], 1);
+    }
+
+    [Fact]
+    public void Says_why_busy_slots_did_not_add_replicas()
+    {
+        var component = Build.Component(
+            ComponentKind.Compactor, 2,
+            (Signal.CompactionPendingBytes, Build.Constant(1e9, TimeSpan.FromMinutes(10))),
+            (Signal.CompactionRunningSlots, Build.Constant(24, TimeSpan.FromMinutes(1))));
+
+        var proposal = Build.Policy("type: compaction", ComponentKind.Compactor).Propose(Build.Context(component));
+
+        Assert.Contains("a burst the compactors work off -> 2", proposal.Explain(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -122,7 +122,11 @@ public class TunerTests
     [Fact]
     public void A_candidate_over_the_compactor_rescale_limit_ranks_behind_every_one_within_it()
     {
-        var (space, plan) = Setup();
+        // The compactors' target makes candidates rescale them more or less often.
+        var policy = TestFiles.Write("base.yaml", Policy);
+        var text = SpaceText(policy) + "\n  - path: compactor.policies[0].targetSlotUtilization\n    min: 0.2\n    max: 0.95\n";
+        var space = SearchSpaceParser.Parse(text, TestFiles.Write("space.yaml", text));
+        var (_, plan) = Setup();
         var free = new Tuner(space, [plan]).Run(12, parallelism: 2);
         var hours = plan.Workload.Duration.TotalHours;
         var rates = free.Candidates.Select(c => c.Scores.Max(s => s.CompactorRescales / hours)).Order().ToList();
