@@ -21,7 +21,7 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
-    public void The_shipped_example_scales_compute_up_and_explains_why()
+    public void The_shipped_example_scales_compute_up_holds_the_compactors_and_explains_why()
     {
         var result = CliRunner.Run("evaluate", "--policy", Policy, "--observation", Observation, "--history", History);
 
@@ -29,7 +29,9 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("compute: 4 -> 8", result.Out, StringComparison.Ordinal);
         Assert.Contains("throughput", result.Out, StringComparison.Ordinal);
         Assert.Contains("latency-guard", result.Out, StringComparison.Ordinal);
-        Assert.Contains("compactor: 2 -> 3", result.Out, StringComparison.Ordinal);
+        // 79% of the slots busy is over the 0.7 target, but 28 GB pending needs 7 of the 8 cores there are.
+        Assert.Contains("compactor: stays at 2", result.Out, StringComparison.Ordinal);
+        Assert.Contains("a burst the compactors work off", result.Out, StringComparison.Ordinal);
         Assert.Equal("", result.Error);
     }
 
