@@ -5,6 +5,7 @@ namespace RwAutoscaler.Simulator.Frontier;
 /// <summary>
 /// Compactor replicas as a scheduling problem, given what compute processes at each step: the cost of the replicas,
 /// and as violation every step that writes stop (it throttles compute to a tenth, so the search prices it high).
+/// A price on each rescale (core-seconds, objective only) makes the search trade compactor-hours for fewer rescales.
 /// </summary>
 internal sealed class CompactorSchedule : ISchedule<CompactorState, CompactorKey>
 {
@@ -16,8 +17,9 @@ internal sealed class CompactorSchedule : ISchedule<CompactorState, CompactorKey
     private readonly double[] _ingest;
     private readonly int[][] _ahead;
     private readonly double _unit;
+    private readonly double _rescalePrice;
 
-    public CompactorSchedule(ModelParameters model, TimeSpan step, ReadOnlySpan<double> processed, ReadOnlySpan<double> ingest)
+    public CompactorSchedule(ModelParameters model, TimeSpan step, ReadOnlySpan<double> processed, ReadOnlySpan<double> ingest, double rescalePrice = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
@@ -30,6 +32,7 @@ internal sealed class CompactorSchedule : ISchedule<CompactorState, CompactorKey
             .ToArray();
         _ahead = Horizons.Select(h => WindowMax.Ahead(need, h)).ToArray();
         _unit = perReplica * _dt;
+        _rescalePrice = rescalePrice;
     }
 
     public int Steps => _processed.Length;
@@ -52,7 +55,11 @@ internal sealed class CompactorSchedule : ISchedule<CompactorState, CompactorKey
         Add(into, state.Target + 1);
     }
 
-    public void Scale(ref CompactorState state, int replicas) => state.Scale(_model, replicas);
+    public double Scale(ref CompactorState state, int replicas)
+    {
+        state.Scale(_model, replicas);
+        return _rescalePrice;
+    }
 
     public (double Cost, double Violation) Advance(ref CompactorState state, int step)
     {

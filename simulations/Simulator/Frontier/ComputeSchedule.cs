@@ -85,7 +85,11 @@ internal sealed class ComputeSchedule : ISchedule<ComputeState, ComputeKey>
         Add(into, state.Target + 1);
     }
 
-    public void Scale(ref ComputeState state, int replicas) => state.Scale(_dynamics, replicas);
+    public double Scale(ref ComputeState state, int replicas)
+    {
+        state.Scale(_dynamics, replicas);
+        return 0;
+    }
 
     public (double Cost, double Violation) Advance(ref ComputeState state, int step)
     {

@@ -10,6 +10,9 @@ internal sealed record FrontierPoint(double Price, double ViolationSeconds, doub
 /// </summary>
 internal sealed record Frontier(IReadOnlyList<FrontierPoint> Points, TimeSpan Elapsed)
 {
+    /// <summary>The same search held to a number of compactor rescales an hour; null when it was not asked for.</summary>
+    public LimitedFrontier? WithinCompactorLimit { get; init; }
+
     public static IReadOnlyList<FrontierPoint> Pareto(IEnumerable<FrontierPoint> points)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -58,3 +61,9 @@ internal sealed record Frontier(IReadOnlyList<FrontierPoint> Points, TimeSpan El
     public double? Ratio(double coreHours, double violationSeconds) =>
         CostAt(violationSeconds) is { } frontier && frontier > 0 ? coreHours / frontier : null;
 }
+
+/// <summary>
+/// The Pareto set of the clairvoyant schedules that rescale compactors at most <paramref name="CompactorRescalesPerHour"/>
+/// times an hour on average, the limit our policies are held to.
+/// </summary>
+internal sealed record LimitedFrontier(double CompactorRescalesPerHour, Frontier Frontier);

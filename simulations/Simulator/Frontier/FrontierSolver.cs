@@ -23,6 +23,19 @@ internal sealed record FrontierOptions
     public int ComputeBeamFor(int steps) => ComputeBeam ?? (int)Math.Clamp(LabelBudget / Math.Max(1, steps), 256, 2048);
 
     public int CompactorBeam { get; init; } = 128;
+
+    /// <summary>
+    /// Also search the frontier of schedules within this many compactor rescales an hour (null: do not): each compute
+    /// schedule's compactors are searched again at every price of <see cref="CompactorRescalePrices"/>.
+    /// </summary>
+    public double? CompactorRescaleLimit { get; init; }
+
+    /// <summary>
+    /// Core-seconds each compactor rescale is charged in the limited search: 1, 2 and 8 compactor-hours of 2 cores.
+    /// The limit is met by some price that differs from scenario to scenario, so a few are swept and the
+    /// schedules within the limit are kept.
+    /// </summary>
+    public IReadOnlyList<double> CompactorRescalePrices { get; init; } = [7200, 14400, 57600];
 }
 
 /// <summary>
@@ -30,7 +43,8 @@ internal sealed record FrontierOptions
 /// whole workload, decides every step and pays every rescale cost of the model (a search over the model's own
 /// dynamics); then the cheapest compactor schedule that never stops writes under what that compute processes; then
 /// both replayed through the model, which gives the point. Every point is a real schedule's score, so the frontier
-/// can only be above the true optimum, never below it.
+/// can only be above the true optimum, never below it. Asked for, the same compute schedules with compactors searched
+/// under a price on each compactor rescale give a second frontier, of the schedules within a compactor rescale limit.
 /// </summary>
 internal static class FrontierSolver
 {
@@ -46,11 +60,13 @@ internal static class FrontierSolver
         var steps = workload.Values.Length;
         var max = Math.Min(scenario.Model.Compute.MaxReplicas, bound.PeakCompute + 3);
         var compute = new ComputeSchedule(scenario, workload.Values, bound.Compute, max);
-        var points = new FrontierPoint[options.Prices.Count];
         var done = 0;
 
-        // Neighbouring prices often find the same compute schedule: its compactors and its score are searched once.
-        var scored = new ConcurrentDictionary<ComputePlan, Lazy<Scores>>();
+        // Neighbouring prices often find the same compute schedule: its compactors and its scores are searched once.
+        var limit = options.CompactorRescaleLimit;
+        double[] compactorPrices = limit is null ? [0] : [0, .. options.CompactorRescalePrices];
+        var scored = new ConcurrentDictionary<ComputePlan, Lazy<Scores[]>>();
+        var found = new FrontierPoint[options.Prices.Count][];
         Parallel.For(
             0,
             options.Prices.Count,
@@ -58,16 +74,20 @@ internal static class FrontierSolver
             i =>
             {
                 var price = options.Prices[i];
-                var found = LagrangianSearch.Run(compute, price, options.ComputeBeamFor(steps), cancellation);
-                var scores = scored.GetOrAdd(new ComputePlan(found.Initial, found.Actions), plan => new Lazy<Scores>(() =>
+                var plan = LagrangianSearch.Run(compute, price, options.ComputeBeamFor(steps), cancellation);
+                var scores = scored.GetOrAdd(new ComputePlan(plan.Initial, plan.Actions), key => new Lazy<Scores[]>(() =>
                 {
-                    var ample = new Schedule(plan.Initial, plan.Actions, scenario.Model.Compactor.MaxReplicas, Schedule.Hold(steps));
+                    var ample = new Schedule(key.Initial, key.Actions, scenario.Model.Compactor.MaxReplicas, Schedule.Hold(steps));
                     var (_, processed) = ScheduleReplay.Run(scenario, workload, bound, ample, "frontier");
-                    var compactors = LagrangianSearch.Run(new CompactorSchedule(scenario.Model, scenario.Step, processed, workload.Values), WriteStopPrice, options.CompactorBeam, cancellation);
-                    var schedule = ample with { CompactorInitial = compactors.Initial, Compactor = compactors.Actions };
-                    return ScheduleReplay.Run(scenario, workload, bound, schedule, "frontier").Scores;
+                    return compactorPrices.Select(rescalePrice =>
+                    {
+                        var problem = new CompactorSchedule(scenario.Model, scenario.Step, processed, workload.Values, rescalePrice);
+                        var compactors = LagrangianSearch.Run(problem, WriteStopPrice, options.CompactorBeam, cancellation);
+                        var schedule = ample with { CompactorInitial = compactors.Initial, Compactor = compactors.Actions };
+                        return ScheduleReplay.Run(scenario, workload, bound, schedule, "frontier").Scores;
+                    }).ToArray();
                 })).Value;
-                points[i] = new FrontierPoint(price, scores.ViolationSeconds, scores.CoreHours, scores.ComputeRescales, scores.CompactorRescales);
+                found[i] = scores.Select(s => new FrontierPoint(price, s.ViolationSeconds, s.CoreHours, s.ComputeRescales, s.CompactorRescales)).ToArray();
                 progress?.Report((double)Interlocked.Increment(ref done) / (options.Prices.Count + 1));
             });
 
@@ -76,8 +96,14 @@ internal static class FrontierSolver
         {
             var (scores, _) = ScheduleReplay.Run(scenario, workload, bound, Schedule.Static(n, bound.PeakCompactor, steps), "static");
             return new FrontierPoint(double.PositiveInfinity, scores.ViolationSeconds, scores.CoreHours, 0, 0);
-        });
-        var frontier = new Frontier(Frontier.Pareto(points.Concat(statics)), clock.Elapsed);
+        }).ToList();
+        var hours = workload.Duration.TotalHours;
+        var frontier = new Frontier(Frontier.Pareto(found.Select(f => f[0]).Concat(statics)), clock.Elapsed)
+        {
+            WithinCompactorLimit = limit is { } perHour
+                ? new LimitedFrontier(perHour, new Frontier(Frontier.Pareto(found.SelectMany(f => f).Where(p => p.CompactorRescales <= perHour * hours).Concat(statics)), clock.Elapsed))
+                : null,
+        };
         progress?.Report(1);
         return frontier;
     }

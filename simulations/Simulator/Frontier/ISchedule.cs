@@ -20,7 +20,8 @@ internal interface ISchedule<TState, TKey>
     /// <summary>The replica counts worth trying at <paramref name="step"/> (the state's own is skipped).</summary>
     void Candidates(int step, in TState state, List<int> into);
 
-    void Scale(ref TState state, int replicas);
+    /// <summary>Sets the replica count; returns a price on the act itself, which the search adds to the objective, not to the cost.</summary>
+    double Scale(ref TState state, int replicas);
 
     /// <summary>Advances one step; returns its cost (core-seconds) and its seconds of SLO violation.</summary>
     (double Cost, double Violation) Advance(ref TState state, int step);

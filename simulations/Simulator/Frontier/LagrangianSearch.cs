@@ -4,7 +4,8 @@ namespace RwAutoscaler.Simulator.Frontier;
 internal sealed record FoundSchedule(int Initial, short[] Actions, double Cost, double Violation, double Objective);
 
 /// <summary>
-/// Dynamic programming over (step, state) for min cost + price x violation, forward, with back-pointers. Each
+/// Dynamic programming over (step, state) for min cost + price x violation (+ the price of each act, if the problem
+/// sets one), forward, with back-pointers. Each
 /// surviving label is a concrete schedule run through the component's dynamics, so its cost and violation are
 /// exactly what the model gives it. States with the same key are merged (the lower objective stays) and at most
 /// <c>beam</c> labels survive a step: with the full state as key, every candidate and no beam the search is exact
@@ -167,9 +168,10 @@ internal static class LagrangianSearch
         where TKey : struct, IEquatable<TKey>
     {
         var state = from.State;
+        var act = 0.0;   // what the problem charges for the rescale itself
         if (action >= 0)
         {
-            problem.Scale(ref state, action);
+            act = problem.Scale(ref state, action);
         }
 
         var (cost, violation) = problem.Advance(ref state, step);
@@ -178,7 +180,7 @@ internal static class LagrangianSearch
             State = state,
             Cost = from.Cost + cost,
             Violation = from.Violation + violation,
-            Objective = from.Objective + cost + (price * violation),
+            Objective = from.Objective + act + cost + (price * violation),
             Parent = parent,
             Action = action,
         };

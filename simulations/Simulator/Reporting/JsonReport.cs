@@ -42,19 +42,15 @@ internal static class JsonReport
             writer.WriteEndObject();
             writer.WriteStartObject("frontier");
             writer.WriteNumber("searchSeconds", outcome.Frontier.Elapsed.TotalSeconds);
-            writer.WriteStartArray("points");
-            foreach (var point in outcome.Frontier.Points)
+            WritePoints(writer, outcome.Frontier.Points);
+            if (outcome.Frontier.WithinCompactorLimit is { } limited)
             {
-                writer.WriteStartObject();
-                WriteOptional(writer, "price", double.IsFinite(point.Price) ? point.Price : null);
-                writer.WriteNumber("violationSeconds", point.ViolationSeconds);
-                writer.WriteNumber("coreHours", point.CoreHours);
-                writer.WriteNumber("computeRescales", point.ComputeRescales);
-                writer.WriteNumber("compactorRescales", point.CompactorRescales);
+                writer.WriteStartObject("withinCompactorLimit");
+                writer.WriteNumber("compactorRescalesPerHour", limited.CompactorRescalesPerHour);
+                WritePoints(writer, limited.Frontier.Points);
                 writer.WriteEndObject();
             }
 
-            writer.WriteEndArray();
             writer.WriteEndObject();
             writer.WriteStartArray("policies");
             for (var i = 0; i < outcome.Runs.Count; i++)
@@ -66,6 +62,11 @@ internal static class JsonReport
                 writer.WriteNumber("pollIntervalSeconds", plan.Policies[i].PollInterval.TotalSeconds);
                 WriteScores(writer, run.Scores);
                 WriteOptional(writer, "costOverFrontier", outcome.FrontierRatio(run));
+                if (outcome.Frontier.WithinCompactorLimit is { } within)
+                {
+                    WriteOptional(writer, "costOverFrontierWithinCompactorLimit", within.Frontier.Ratio(run.Scores.CoreHours, run.Scores.ViolationSeconds));
+                }
+
                 var hours = plan.Workload.Duration.TotalHours;
                 writer.WriteNumber("computeRescalesPerHour", run.Scores.ComputeRescales / hours);
                 writer.WriteNumber("compactorRescalesPerHour", run.Scores.CompactorRescales / hours);
@@ -112,6 +113,23 @@ internal static class JsonReport
         WriteOptional(writer, "convergenceMeanSeconds", s.ConvergenceMeanSeconds);
         WriteOptional(writer, "convergenceMaxSeconds", s.ConvergenceMaxSeconds);
         writer.WriteNumber("unconverged", s.Unconverged);
+    }
+
+    private static void WritePoints(Utf8JsonWriter writer, IReadOnlyList<Frontier.FrontierPoint> points)
+    {
+        writer.WriteStartArray("points");
+        foreach (var point in points)
+        {
+            writer.WriteStartObject();
+            WriteOptional(writer, "price", double.IsFinite(point.Price) ? point.Price : null);
+            writer.WriteNumber("violationSeconds", point.ViolationSeconds);
+            writer.WriteNumber("coreHours", point.CoreHours);
+            writer.WriteNumber("computeRescales", point.ComputeRescales);
+            writer.WriteNumber("compactorRescales", point.CompactorRescales);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, double? value)

@@ -88,6 +88,11 @@ internal static class ResultsTable
             md.AppendLine(line);
         }
 
+        foreach (var line in WithinLimit(outcomes))
+        {
+            md.AppendLine(line);
+        }
+
         md.AppendLine();
         md.AppendLine("Regenerate with:");
         md.AppendLine();
@@ -106,9 +111,14 @@ internal static class ResultsTable
     {
         ArgumentNullException.ThrowIfNull(ours);
         ArgumentNullException.ThrowIfNull(other);
-        var noMoreCost = ours.CoreHours <= other.CoreHours * 1.0001;
-        var lessViolation = ours.ViolationSeconds < other.ViolationSeconds;
-        if (ours.ViolationSeconds == 0 && other.ViolationSeconds == 0)
+        return Mark(ours.ViolationSeconds, ours.CoreHours, other.ViolationSeconds, other.CoreHours);
+    }
+
+    private static string Mark(double violation, double coreHours, double otherViolation, double otherCoreHours)
+    {
+        var noMoreCost = coreHours <= otherCoreHours * 1.0001;
+        var lessViolation = violation < otherViolation;
+        if (violation == 0 && otherViolation == 0)
         {
             return noMoreCost ? "=" : "✗";
         }
@@ -154,6 +164,55 @@ internal static class ResultsTable
                     && Mark(p.Run!.Scores, other.Scores) is "✓" or "="));
                 yield return $"| {name} | {label} ({runs.Count}) | {median} | {within} | {Format.Number(compactors, "0.##")} | {string.Join(" | ", wins)} |";
             }
+        }
+    }
+
+    /// <summary>
+    /// Where the frontier within the compactor rescale limit was searched: against each baseline, in how many scenarios
+    /// some clairvoyant schedule within the limit is ✓, and by how much it undercuts the baseline's cost where it is.
+    /// A policy held to the limit can be ✓ no more often than that.
+    /// </summary>
+    private static IEnumerable<string> WithinLimit(IReadOnlyList<ScenarioOutcome> outcomes)
+    {
+        var limited = outcomes.Where(o => o.Frontier.WithinCompactorLimit is not null).ToList();
+        if (limited.Count == 0)
+        {
+            yield break;
+        }
+
+        var limits = limited.Select(o => o.Frontier.WithinCompactorLimit!.CompactorRescalesPerHour).Distinct().Select(l => Format.Number(l, "0.##"));
+        yield return "";
+        yield return $"What a policy held to at most {string.Join(" / ", limits)} compactor rescales per hour could reach: the clairvoyant schedules within that limit "
+            + "(`--compactor-limit`), against each baseline. Margin: how much cheaper than the baseline the cheapest such schedule with less violation time is.";
+        yield return "";
+        yield return "| baseline | a schedule within the limit is ✓ in | not in | thinnest margins |";
+        yield return "|---|---|---|---|";
+        foreach (var baseline in new[] { "hpa", "keda", "flink" })
+        {
+            var margins = new List<(string Scenario, double? Margin)>();
+            foreach (var outcome in limited)
+            {
+                if (outcome.NamedBaselines.FirstOrDefault(r => r.Policy == baseline) is not { } other)
+                {
+                    continue;
+                }
+
+                var s = other.Scores;
+                var best = outcome.Frontier.WithinCompactorLimit!.Frontier.Points
+                    .Where(p => Mark(p.ViolationSeconds, p.CoreHours, s.ViolationSeconds, s.CoreHours) is "✓" or "=")
+                    .Select(p => (double?)p.CoreHours).Min();
+                margins.Add((outcome.Plan.Scenario.Name, best is { } b ? 1 - (b / s.CoreHours) : null));
+            }
+
+            if (margins.Count == 0)
+            {
+                continue;
+            }
+
+            var reached = margins.Where(m => m.Margin is not null).OrderBy(m => m.Margin).ToList();
+            var missed = margins.Where(m => m.Margin is null).Select(m => m.Scenario).ToList();
+            var thinnest = string.Join(", ", reached.Take(3).Select(m => $"{m.Scenario} {Format.Percent(m.Margin!.Value)}"));
+            yield return $"| {baseline} | {reached.Count} of {margins.Count} | {(missed.Count == 0 ? "-" : string.Join(", ", missed))} | {(thinnest.Length == 0 ? "-" : thinnest)} |";
         }
     }
 

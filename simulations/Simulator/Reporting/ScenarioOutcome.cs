@@ -29,6 +29,6 @@ internal sealed record ScenarioOutcome(SimulationPlan Plan, IReadOnlyList<RunRes
     {
         ArgumentNullException.ThrowIfNull(plan);
         var runs = plan.Run(timelines, progress);
-        return new ScenarioOutcome(plan, runs, FrontierSolver.Solve(plan.Scenario, plan.Workload, plan.Bound, progress: frontier));
+        return new ScenarioOutcome(plan, runs, FrontierSolver.Solve(plan.Scenario, plan.Workload, plan.Bound, plan.Frontier, frontier));
     }
 }

@@ -10,6 +10,9 @@ namespace RwAutoscaler.Simulator.Running;
 /// <summary>A scenario made ready to run: its workload built, its lower bound computed, its policies loaded.</summary>
 internal sealed record SimulationPlan(Scenario Scenario, Trace Workload, LowerBound Bound, IReadOnlyList<PolicyFile> Policies)
 {
+    /// <summary>How the clairvoyant frontier is searched (simulate's --compactor-limit asks for its limited curve).</summary>
+    public Frontier.FrontierOptions Frontier { get; init; } = new();
+
     /// <summary>
     /// Builds the plan. <paramref name="trace"/> swaps the workload's file, <paramref name="policy"/> the scenario's
     /// policy, <paramref name="compare"/> its baselines (null: the scenario's list, or every baseline);

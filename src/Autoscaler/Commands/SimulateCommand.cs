@@ -4,6 +4,7 @@ using System.Text.Json;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.Simulation;
 using RwAutoscaler.Policies.Configuration;
+using RwAutoscaler.Simulator.Frontier;
 using RwAutoscaler.Simulator.Reporting;
 using RwAutoscaler.Simulator.Running;
 using RwAutoscaler.Simulator.Scenarios;
@@ -30,9 +31,13 @@ internal static class SimulateCommand
         var report = new Option<string?>("--report") { Description = "HTML report file (a folder when several scenarios run); default: out/simulate/<scenario>.html" };
         var json = new Option<bool>("--json") { Description = "Print every score of every policy as JSON instead of tables" };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Write the results table into this Markdown file (between its results markers)" };
+        var compactorLimit = new Option<double?>("--compactor-limit")
+        {
+            Description = "Also search the clairvoyant frontier within this many compactor rescales per hour (a second curve; the frontier search takes about twice as long)",
+        };
         var command = new Command("simulate", "Replay a workload through a RisingWave cluster model with a policy and the baselines, and score them")
         {
-            scenarios, trace, policy, compare, report, json, markdown,
+            scenarios, trace, policy, compare, report, json, markdown, compactorLimit,
         };
         command.SetAction(result => cli.Run(() =>
         {
@@ -44,7 +49,16 @@ internal static class SimulateCommand
                     : File.Exists(c) ? Path.GetFullPath(c)
                     : throw new CliError($"--compare: '{c}' is neither a baseline (hpa, keda, flink, static) nor an existing policy file"))
                 .ToArray();
-            var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison)).ToList();
+            var limit = result.GetValue(compactorLimit);
+            if (limit is { } l && !(double.IsFinite(l) && l >= 0))
+            {
+                throw new CliError($"--compactor-limit: must be a number of rescales per hour >= 0, got {l}");
+            }
+
+            var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with
+            {
+                Frontier = new FrontierOptions { CompactorRescaleLimit = limit },
+            }).ToList();
             var asJson = result.GetValue(json);
             var reportPath = result.GetValue(report);
             var writeReports = !asJson || reportPath is not null;
@@ -83,7 +97,7 @@ internal static class SimulateCommand
             if (result.GetValue(markdown) is { } md)
             {
                 var text = File.Exists(md.FullName) ? File.ReadAllText(md.FullName) : "";
-                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), md)));
+                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), limit, md)));
                 (asJson ? cli.Error : cli.Out).WriteLine($"results table: {md.FullName}");
             }
 
@@ -120,7 +134,7 @@ internal static class SimulateCommand
     }
 
     /// <summary>The command that regenerates a results table, with paths relative to the current folder.</summary>
-    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, FileInfo markdown)
+    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, double? compactorLimit, FileInfo markdown)
     {
         static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         var folders = scenarios.Select(Path.GetDirectoryName).Distinct().ToList();
@@ -130,6 +144,7 @@ internal static class SimulateCommand
         command += trace is null ? "" : $" --trace {Relative(trace.FullName)}";
         command += policy is null ? "" : $" --policy {Relative(policy.FullName)}";
         command += compare is null ? "" : $" --compare {compare}";
+        command += compactorLimit is null ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" --compactor-limit {compactorLimit}");
         return command + $" --markdown {Relative(markdown.FullName)}";
     }
 
