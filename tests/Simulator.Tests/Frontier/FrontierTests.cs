@@ -1,6 +1,7 @@
 using RwAutoscaler.Simulator.Frontier;
 using RwAutoscaler.Simulator.Reporting;
 using RwAutoscaler.Simulator.Running;
+using RwAutoscaler.Simulator.Scoring;
 using RwAutoscaler.Simulator.Workloads;
 using Xunit;
 
@@ -59,6 +60,31 @@ public class FrontierTests
             var ratio = outcome.FrontierRatio(run);
             Assert.NotNull(ratio);
             Assert.True(ratio >= 0.999, $"{run.Policy} at {ratio:0.###}x the frontier");
+        }
+    }
+
+    [Fact]
+    public void The_frontier_within_a_compactor_limit_keeps_only_schedules_within_it_and_leaves_the_frontier_as_it_was()
+    {
+        var scenario = TestFiles.Synthetic(new StepWorkload { Duration = TimeSpan.FromHours(1), Levels = [200_000, 900_000, 300_000], Hold = TimeSpan.FromMinutes(10) });
+        var workload = scenario.Workload.Build(scenario.Step, scenario.ResolvePath);
+        var bound = LowerBound.Of(scenario, workload);
+        var free = FrontierSolver.Solve(scenario, workload, bound);
+        Assert.Null(free.WithinCompactorLimit);
+        Assert.True(free.Points.Max(p => p.CompactorRescales) > 1, "the free frontier never passes the limits: the test shows nothing");
+
+        foreach (var perHour in new[] { 0.0, 1.0 })
+        {
+            var limited = FrontierSolver.Solve(scenario, workload, bound, new FrontierOptions { CompactorRescaleLimit = perHour });
+
+            Assert.Equal(free.Points, limited.Points);
+            var within = limited.WithinCompactorLimit;
+            Assert.NotNull(within);
+            Assert.Equal(perHour, within.CompactorRescalesPerHour);
+            Assert.Contains(within.Frontier.Points, p => double.IsFinite(p.Price));
+            Assert.All(within.Frontier.Points, p => Assert.True(p.CompactorRescales <= perHour, $"{p.CompactorRescales} compactor rescales at price {p.Price}"));
+            // What the free search found within the limit is on the limited curve or under it: that search is one of its prices.
+            Assert.All(free.Points.Where(p => p.CompactorRescales <= perHour), p => Assert.True(within.Frontier.CostAt(p.ViolationSeconds) <= p.CoreHours + 1e-9, $"{p} above the limited curve"));
         }
     }
 }

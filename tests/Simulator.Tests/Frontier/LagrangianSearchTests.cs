@@ -53,6 +53,37 @@ public class LagrangianSearchTests
 
     [Theory]
     [MemberData(nameof(Traces))]
+    public void A_price_on_each_act_is_added_to_the_objective_and_an_exact_search_still_finds_the_optimum(double[] rates)
+    {
+        var compute = new ComputeSchedule(TinyScenario(), rates, need: null, maxReplicas: 3);
+        var all = new List<(double Cost, double Violation)>();
+        var acts = new List<int>();
+        foreach (var initial in compute.Initial())
+        {
+            Enumerate(compute, initial, 0, 0, 0, all, acts, 0);
+        }
+
+        foreach (var actPrice in new[] { 0.0, 10, 200, 5000 })
+        {
+            var problem = new PricedActs(compute, actPrice);
+            foreach (var price in new[] { 1.0, 20, 1e4 })
+            {
+                var found = LagrangianSearch.Run(problem, price, beam: int.MaxValue);
+                var best = all.Select((s, i) => s.Cost + (price * s.Violation) + (actPrice * acts[i])).Min();
+                var rescales = found.Actions.Count(a => a >= 0);
+
+                Assert.Equal(best, found.Objective, 6);
+                // The act price is in the objective only: cost and violation stay what the model gives the schedule.
+                Assert.Equal(found.Cost + (price * found.Violation) + (actPrice * rescales), found.Objective, 6);
+            }
+        }
+
+        // A high enough price on acts leaves the schedule that never rescales.
+        Assert.Equal(0, LagrangianSearch.Run(new PricedActs(compute, 1e9), 1, beam: int.MaxValue).Actions.Count(a => a >= 0));
+    }
+
+    [Theory]
+    [MemberData(nameof(Traces))]
     public void A_found_schedule_scores_the_same_in_the_cluster_model(double[] rates)
     {
         var scenario = TinyScenario();
@@ -71,11 +102,12 @@ public class LagrangianSearchTests
         }
     }
 
-    private static void Enumerate(ComputeSchedule problem, ComputeState state, int step, double cost, double violation, List<(double, double)> into)
+    private static void Enumerate(ComputeSchedule problem, ComputeState state, int step, double cost, double violation, List<(double, double)> into, List<int>? acts = null, int acted = 0)
     {
         if (step == problem.Steps)
         {
             into.Add((cost, violation));
+            acts?.Add(acted);
             return;
         }
 
@@ -94,7 +126,29 @@ public class LagrangianSearchTests
             }
 
             var (c, v) = problem.Advance(ref next, step);
-            Enumerate(problem, next, step + 1, cost + c, violation + v, into);
+            Enumerate(problem, next, step + 1, cost + c, violation + v, into, acts, acted + (choice > 0 ? 1 : 0));
         }
+    }
+
+    /// <summary>The compute problem with a price on every rescale, as the compactor search under a rescale limit has.</summary>
+    private sealed class PricedActs(ComputeSchedule inner, double actPrice) : ISchedule<ComputeState, ComputeKey>
+    {
+        public int Steps => inner.Steps;
+
+        public IEnumerable<ComputeState> Initial() => inner.Initial();
+
+        public bool CanAct(in ComputeState state) => inner.CanAct(state);
+
+        public void Candidates(int step, in ComputeState state, List<int> into) => inner.Candidates(step, state, into);
+
+        public double Scale(ref ComputeState state, int replicas) => inner.Scale(ref state, replicas) + actPrice;
+
+        public (double Cost, double Violation) Advance(ref ComputeState state, int step) => inner.Advance(ref state, step);
+
+        public ComputeKey Key(in ComputeState state) => inner.Key(state);
+
+        public int Replicas(in ComputeState state) => inner.Replicas(state);
+
+        public int Group(in ComputeState state) => inner.Group(state);
     }
 }
