@@ -52,7 +52,7 @@ internal static class SimulateCommand
             var limit = result.GetValue(compactorLimit);
             if (limit is { } l && !(double.IsFinite(l) && l >= 0))
             {
-                throw new CliError($"--compactor-limit: must be a number of rescales per hour >= 0, got {l}");
+                throw new CliError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--compactor-limit: expected a number of compactor rescales per hour >= 0, got {l}"));
             }
 
             var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with

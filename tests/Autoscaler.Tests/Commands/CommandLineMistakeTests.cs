@@ -37,12 +37,16 @@ public sealed class CommandLineMistakeTests
     }
 
     [Fact]
-    public void A_compared_file_that_is_not_there_is_named_with_its_flag()
+    public void A_compared_file_that_is_not_there_or_a_negative_limit_is_named_with_its_flag()
     {
         var scenario = CliRunner.Repo("simulations/scenarios/synthetic-step.yaml");
         var simulate = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "hpa,nope.yaml");
         Assert.Equal(2, simulate.ExitCode);
         Assert.Equal("error: --compare: 'nope.yaml' is neither a baseline (hpa, keda, flink, static) nor an existing policy file", simulate.Error.TrimEnd('\n'));
+
+        var limit = CliRunner.Run("simulate", "--scenario", scenario, "--compactor-limit", "-0.5");
+        Assert.Equal(2, limit.ExitCode);
+        Assert.Equal("error: --compactor-limit: expected a number of compactor rescales per hour >= 0, got -0.5", limit.Error.TrimEnd('\n'));
 
         var dryRun = CliRunner.Run("dry-run", "--recording", "x.rwrec", "--policy", CliRunner.Repo("simulations/policies/economy.yaml"), "--compare", "nope.yaml");
         Assert.Equal(2, dryRun.ExitCode);

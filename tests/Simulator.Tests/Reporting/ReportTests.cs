@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RwAutoscaler.Simulator.Frontier;
 using RwAutoscaler.Simulator.Reporting;
 using RwAutoscaler.Simulator.Running;
 using RwAutoscaler.Simulator.Workloads;
@@ -96,6 +97,44 @@ public class ReportTests
         Assert.Contains("| test-step | **", updated, StringComparison.Ordinal);
         Assert.Contains("| point | scenarios | median cost / F |", updated, StringComparison.Ordinal);
         Assert.Contains("autoscaler simulate ...", updated, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Where_the_frontier_within_a_compactor_limit_was_searched_the_table_and_the_json_say_what_it_reaches()
+    {
+        var hpa = Outcome.Value.Runs.Single(r => r.Policy == "hpa").Scores;
+        // One clairvoyant schedule within the limit with less violation than HPA at 90% of its cost, one that costs more.
+        Assert.True(hpa.ViolationSeconds > 0, "HPA never violates here: nothing to undercut");
+        var within = new RwAutoscaler.Simulator.Frontier.Frontier(
+            [
+                new FrontierPoint(8, hpa.ViolationSeconds / 2, hpa.CoreHours * 0.9, 2, 1),
+                new FrontierPoint(64, hpa.ViolationSeconds / 4, hpa.CoreHours * 1.2, 2, 0),
+            ],
+            TimeSpan.Zero);
+        var outcome = Outcome.Value with { Frontier = Outcome.Value.Frontier with { WithinCompactorLimit = new LimitedFrontier(1, within) } };
+
+        var table = ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [outcome], "autoscaler simulate ...");
+        Assert.Contains("at most 1 compactor rescales per hour", table, StringComparison.Ordinal);
+        Assert.Contains("| hpa | 1 of 1 | - | test-step 10.0% |", table, StringComparison.Ordinal);
+        Assert.DoesNotContain("| flink |", table, StringComparison.Ordinal);     // not compared here
+        Assert.DoesNotContain("compactor rescales per hour could reach", ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [Outcome.Value], "-"), StringComparison.Ordinal);
+
+        Assert.Contains("within 1 compactor rescales/h", HtmlReport.Render(outcome), StringComparison.Ordinal);
+        Assert.DoesNotContain("compactor rescales/h", HtmlReport.Render(Outcome.Value), StringComparison.Ordinal);
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            JsonReport.Write(writer, [outcome]);
+        }
+
+        using var json = JsonDocument.Parse(stream.ToArray());
+        var scenario = json.RootElement.GetProperty("scenarios")[0];
+        var limited = scenario.GetProperty("frontier").GetProperty("withinCompactorLimit");
+        Assert.Equal(1, limited.GetProperty("compactorRescalesPerHour").GetDouble());
+        Assert.Equal(2, limited.GetProperty("points").GetArrayLength());
+        var hpaJson = scenario.GetProperty("policies")[1];
+        Assert.Equal(within.Ratio(hpa.CoreHours, hpa.ViolationSeconds)!.Value, hpaJson.GetProperty("costOverFrontierWithinCompactorLimit").GetDouble(), 9);
     }
 
     [Theory]
