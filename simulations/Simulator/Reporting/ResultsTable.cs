@@ -182,7 +182,7 @@ internal static class ResultsTable
 
         var limits = limited.Select(o => o.Frontier.WithinCompactorLimit!.CompactorRescalesPerHour).Distinct().Select(l => Format.Number(l, "0.##"));
         yield return "";
-        yield return $"What a policy held to at most {string.Join(" / ", limits)} compactor rescales per hour could reach: the clairvoyant schedules within that limit "
+        yield return $"What a policy held to a compactor rescale limit of {string.Join(" / ", limits)} per hour could reach: the clairvoyant schedules within that limit "
             + "(`--compactor-limit`), against each baseline. Margin: how much cheaper than the baseline the cheapest such schedule with less violation time is.";
         yield return "";
         yield return "| baseline | a schedule within the limit is ✓ in | not in | thinnest margins |";
