@@ -168,9 +168,10 @@ internal static class ResultsTable
     }
 
     /// <summary>
-    /// Where the frontier within the compactor rescale limit was searched: against each baseline, in how many scenarios
-    /// some clairvoyant schedule within the limit is ✓, and by how much it undercuts the baseline's cost where it is.
-    /// A policy held to the limit can be ✓ no more often than that.
+    /// Where the frontier within the compactor rescale limit was searched, what a policy held to that limit could
+    /// reach against each baseline: the room, how much cheaper than the baseline that frontier is at the baseline's
+    /// violation time (read on its chord, as the F column reads the frontier), and the searched schedules within the
+    /// limit that are ✓ against it, which prove the room is there without the chord.
     /// </summary>
     private static IEnumerable<string> WithinLimit(IReadOnlyList<ScenarioOutcome> outcomes)
     {
@@ -182,39 +183,47 @@ internal static class ResultsTable
 
         var limits = limited.Select(o => o.Frontier.WithinCompactorLimit!.CompactorRescalesPerHour).Distinct().Select(l => Format.Number(l, "0.##"));
         yield return "";
-        yield return $"What a policy held to a compactor rescale limit of {string.Join(" / ", limits)} per hour could reach: the clairvoyant schedules within that limit "
-            + "(`--compactor-limit`), against each baseline. Margin: how much cheaper than the baseline the cheapest such schedule with less violation time is.";
+        yield return $"What a policy held to a compactor rescale limit of {string.Join(" / ", limits)} per hour could reach: the clairvoyant frontier within that limit "
+            + "(`--compactor-limit`), against each baseline. Room: how much cheaper than the baseline that frontier is at the baseline's violation time, "
+            + "read on its chord as F is. Found: the searched schedules within the limit that are ✓ against the baseline (less violation time at no more cost), "
+            + "in how many scenarios there is one, and the smallest of the best margins.";
         yield return "";
-        yield return "| baseline | a schedule within the limit is ✓ in | not in | thinnest margins |";
-        yield return "|---|---|---|---|";
+        yield return "| baseline | room in | least room | a found schedule is ✓ in | least margin of a found schedule |";
+        yield return "|---|---|---|---|---|";
         foreach (var baseline in new[] { "hpa", "keda", "flink" })
         {
-            var margins = new List<(string Scenario, double? Margin)>();
-            foreach (var outcome in limited)
-            {
-                if (outcome.NamedBaselines.FirstOrDefault(r => r.Policy == baseline) is not { } other)
-                {
-                    continue;
-                }
-
-                var s = other.Scores;
-                var best = outcome.Frontier.WithinCompactorLimit!.Frontier.Points
-                    .Where(p => Mark(p.ViolationSeconds, p.CoreHours, s.ViolationSeconds, s.CoreHours) is "✓" or "=")
-                    .Select(p => (double?)p.CoreHours).Min();
-                margins.Add((outcome.Plan.Scenario.Name, best is { } b ? 1 - (b / s.CoreHours) : null));
-            }
-
-            if (margins.Count == 0)
+            var rows = limited
+                .Select(o => (Outcome: o, Run: o.NamedBaselines.FirstOrDefault(r => r.Policy == baseline)))
+                .Where(x => x.Run is not null)
+                .Select(x => Against(x.Outcome.Plan.Scenario.Name, x.Outcome.Frontier.WithinCompactorLimit!.Frontier, x.Run!.Scores))
+                .ToList();
+            if (rows.Count == 0)
             {
                 continue;
             }
 
-            var reached = margins.Where(m => m.Margin is not null).OrderBy(m => m.Margin).ToList();
-            var missed = margins.Where(m => m.Margin is null).Select(m => m.Scenario).ToList();
-            var thinnest = string.Join(", ", reached.Take(3).Select(m => $"{m.Scenario} {Format.Percent(m.Margin!.Value)}"));
-            yield return $"| {baseline} | {reached.Count} of {margins.Count} | {(missed.Count == 0 ? "-" : string.Join(", ", missed))} | {(thinnest.Length == 0 ? "-" : thinnest)} |";
+            var room = rows.Where(r => r.Room > 0).ToList();
+            var found = rows.Where(r => r.Found is not null).ToList();
+            yield return $"| {baseline} | {room.Count} of {rows.Count} | {Least(rows, r => r.Room)} | {found.Count} of {rows.Count}"
+                + $"{(found.Count < rows.Count ? $" (not {string.Join(", ", rows.Where(r => r.Found is null).Select(r => r.Scenario))})" : "")} | {Least(found, r => r.Found)} |";
         }
     }
+
+    private sealed record LimitedRoom(string Scenario, double? Room, double? Found);
+
+    private static LimitedRoom Against(string scenario, Frontier.Frontier within, Scoring.Scores other)
+    {
+        var room = within.CostAt(other.ViolationSeconds) is { } cost ? 1 - (cost / other.CoreHours) : (double?)null;
+        var best = within.Points
+            .Where(p => Mark(p.ViolationSeconds, p.CoreHours, other.ViolationSeconds, other.CoreHours) is "✓" or "=")
+            .Select(p => (double?)p.CoreHours).Min();
+        return new LimitedRoom(scenario, room, best is { } b ? 1 - (b / other.CoreHours) : null);
+    }
+
+    private static string Least(IEnumerable<LimitedRoom> rows, Func<LimitedRoom, double?> value) =>
+        rows.Where(r => value(r) is not null).OrderBy(value).FirstOrDefault() is { } least
+            ? $"{(value(least) < 0 ? "-" + Format.Percent(-value(least)!.Value) : Format.Percent(value(least)!.Value))} ({least.Scenario})"
+            : "-";
 
     private static double Median(List<double> sorted) =>
         sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

@@ -103,20 +103,26 @@ public class ReportTests
     public void Where_the_frontier_within_a_compactor_limit_was_searched_the_table_and_the_json_say_what_it_reaches()
     {
         var hpa = Outcome.Value.Runs.Single(r => r.Policy == "hpa").Scores;
-        // One clairvoyant schedule within the limit with less violation than HPA at 90% of its cost, one that costs more.
+        // Within the limit: one schedule with less violation than HPA at 90% of its cost, one that costs more, one that violates more.
         Assert.True(hpa.ViolationSeconds > 0, "HPA never violates here: nothing to undercut");
         var within = new RwAutoscaler.Simulator.Frontier.Frontier(
             [
-                new FrontierPoint(8, hpa.ViolationSeconds / 2, hpa.CoreHours * 0.9, 2, 1),
                 new FrontierPoint(64, hpa.ViolationSeconds / 4, hpa.CoreHours * 1.2, 2, 0),
+                new FrontierPoint(8, hpa.ViolationSeconds / 2, hpa.CoreHours * 0.9, 2, 1),
+                new FrontierPoint(1, hpa.ViolationSeconds * 2, hpa.CoreHours * 0.5, 1, 1),
             ],
             TimeSpan.Zero);
         var outcome = Outcome.Value with { Frontier = Outcome.Value.Frontier with { WithinCompactorLimit = new LimitedFrontier(1, within) } };
 
         var table = ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [outcome], "autoscaler simulate ...");
         Assert.Contains("held to a compactor rescale limit of 1 per hour", table, StringComparison.Ordinal);
-        Assert.Contains("| hpa | 1 of 1 | - | test-step 10.0% |", table, StringComparison.Ordinal);
+        // At HPA's violation the chord from (1/2, 0.9) to (2, 0.5) is at 0.9 - (0.4 / 3) of HPA's cost: 23.3% of room;
+        // the schedule found with half HPA's violation is ✓ by 10%.
+        Assert.Contains("| hpa | 1 of 1 | 23.3% (test-step) | 1 of 1 | 10.0% (test-step) |", table, StringComparison.Ordinal);
         Assert.DoesNotContain("| flink |", table, StringComparison.Ordinal);     // not compared here
+        var dearer = new RwAutoscaler.Simulator.Frontier.Frontier([new FrontierPoint(64, hpa.ViolationSeconds / 4, hpa.CoreHours * 1.2, 2, 0)], TimeSpan.Zero);
+        var none = Outcome.Value with { Frontier = Outcome.Value.Frontier with { WithinCompactorLimit = new LimitedFrontier(1, dearer) } };
+        Assert.Contains("| hpa | 0 of 1 | -20.0% (test-step) | 0 of 1 (not test-step) | - |", ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [none], "-"), StringComparison.Ordinal);
         Assert.DoesNotContain("compactor rescale limit", ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [Outcome.Value], "-"), StringComparison.Ordinal);
 
         Assert.Contains("within 1 compactor rescales/h", HtmlReport.Render(outcome), StringComparison.Ordinal);
@@ -132,7 +138,7 @@ public class ReportTests
         var scenario = json.RootElement.GetProperty("scenarios")[0];
         var limited = scenario.GetProperty("frontier").GetProperty("withinCompactorLimit");
         Assert.Equal(1, limited.GetProperty("compactorRescalesPerHour").GetDouble());
-        Assert.Equal(2, limited.GetProperty("points").GetArrayLength());
+        Assert.Equal(3, limited.GetProperty("points").GetArrayLength());
         var hpaJson = scenario.GetProperty("policies")[1];
         Assert.Equal(within.Ratio(hpa.CoreHours, hpa.ViolationSeconds)!.Value, hpaJson.GetProperty("costOverFrontierWithinCompactorLimit").GetDouble(), 9);
     }
