@@ -1,5 +1,6 @@
 using RwAutoscaler.Autoscaler.ExternalPolicies;
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using RwAutoscaler.Autoscaler.Cli;
 using RwAutoscaler.Autoscaler.Simulation;
@@ -31,7 +32,7 @@ internal static class SimulateCommand
         var report = new Option<string?>("--report") { Description = "HTML report file (a folder when several scenarios run); default: out/simulate/<scenario>.html" };
         var json = new Option<bool>("--json") { Description = "Print every score of every policy as JSON instead of tables" };
         var markdown = new Option<FileInfo?>("--markdown") { Description = "Write the results table into this Markdown file (between its results markers)" };
-        var compactorLimit = new Option<double?>("--compactor-limit")
+        var compactorLimit = new Option<string?>("--compactor-limit")
         {
             Description = "Also search the clairvoyant frontier within this many compactor rescales per hour (a second curve; the frontier search takes about twice as long)",
         };
@@ -49,11 +50,7 @@ internal static class SimulateCommand
                     : File.Exists(c) ? Path.GetFullPath(c)
                     : throw new CliError($"--compare: '{c}' is neither a baseline (hpa, keda, flink, static) nor an existing policy file"))
                 .ToArray();
-            var limit = result.GetValue(compactorLimit);
-            if (limit is { } l && !(double.IsFinite(l) && l >= 0))
-            {
-                throw new CliError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--compactor-limit: expected a number of compactor rescales per hour >= 0, got {l}"));
-            }
+            var limit = CompactorLimit(result.GetValue(compactorLimit));
 
             var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with
             {
@@ -133,6 +130,11 @@ internal static class SimulateCommand
         }
     }
 
+    private static double? CompactorLimit(string? text) =>
+        text is null ? null
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var limit) && double.IsFinite(limit) && limit >= 0 ? limit
+        : throw new CliError($"--compactor-limit: expected a number of compactor rescales per hour >= 0, such as 1 or 0.5, got '{text}'");
+
     /// <summary>The command that regenerates a results table, with paths relative to the current folder.</summary>
     private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, double? compactorLimit, FileInfo markdown)
     {
@@ -144,7 +146,7 @@ internal static class SimulateCommand
         command += trace is null ? "" : $" --trace {Relative(trace.FullName)}";
         command += policy is null ? "" : $" --policy {Relative(policy.FullName)}";
         command += compare is null ? "" : $" --compare {compare}";
-        command += compactorLimit is null ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" --compactor-limit {compactorLimit}");
+        command += compactorLimit is null ? "" : string.Create(CultureInfo.InvariantCulture, $" --compactor-limit {compactorLimit}");
         return command + $" --markdown {Relative(markdown.FullName)}";
     }
 

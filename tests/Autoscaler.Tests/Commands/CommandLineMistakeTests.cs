@@ -44,9 +44,12 @@ public sealed class CommandLineMistakeTests
         Assert.Equal(2, simulate.ExitCode);
         Assert.Equal("error: --compare: 'nope.yaml' is neither a baseline (hpa, keda, flink, static) nor an existing policy file", simulate.Error.TrimEnd('\n'));
 
-        var limit = CliRunner.Run("simulate", "--scenario", scenario, "--compactor-limit", "-0.5");
-        Assert.Equal(2, limit.ExitCode);
-        Assert.Equal("error: --compactor-limit: expected a number of compactor rescales per hour >= 0, got -0.5", limit.Error.TrimEnd('\n'));
+        foreach (var bad in new[] { "-0.5", "abc", "NaN" })
+        {
+            var limit = CliRunner.Run("simulate", "--scenario", scenario, "--compactor-limit", bad);
+            Assert.Equal(2, limit.ExitCode);
+            Assert.Equal($"error: --compactor-limit: expected a number of compactor rescales per hour >= 0, such as 1 or 0.5, got '{bad}'", limit.Error.TrimEnd('\n'));
+        }
 
         var dryRun = CliRunner.Run("dry-run", "--recording", "x.rwrec", "--policy", CliRunner.Repo("simulations/policies/economy.yaml"), "--compare", "nope.yaml");
         Assert.Equal(2, dryRun.ExitCode);

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Xunit;
+
+namespace RwAutoscaler.Autoscaler.Tests.Commands;
+
+public sealed class SimulateCommandTests
+{
+    private const string Scenario = """
+        name: limit-step
+        description: A square wave, short enough for a test.
+        workload:
+          synthetic:
+            pattern: step
+            levels: [300000, 1100000]
+            hold: 15m
+            duration: 1h
+        slo:
+          barrierLatency: 10s
+          lagSeconds: 60s
+        """;
+
+    [Fact]
+    public void The_compactor_limit_adds_the_limited_frontier_to_the_console_the_json_and_the_regenerate_command()
+    {
+        var work = Directory.CreateTempSubdirectory("simulate-limit-");
+        try
+        {
+            var scenario = Path.Combine(work.FullName, "scenario.yaml");
+            File.WriteAllText(scenario, Scenario + $"\npolicy: {CliRunner.Repo("simulations/policies/balanced.yaml")}\n");
+            var markdown = Path.Combine(work.FullName, "results.md");
+            File.WriteAllText(markdown, "<!-- results:begin -->\n<!-- results:end -->\n");
+
+            var table = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "static", "--compactor-limit", "1", "--report", Path.Combine(work.FullName, "r.html"), "--markdown", markdown);
+            Assert.True(table.ExitCode == 0, table.Error);
+            var text = string.Join(' ', table.Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));    // the console wraps at its width
+            Assert.Contains("within 1 compactor rescales/h: ", text, StringComparison.Ordinal);
+            Assert.Contains("cost over it at each policy's violation: balanced ", text, StringComparison.Ordinal);
+            Assert.Contains("--compactor-limit 1 --markdown", File.ReadAllText(markdown), StringComparison.Ordinal);
+
+            var json = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "static", "--compactor-limit", "1", "--json");
+            Assert.True(json.ExitCode == 0, json.Error);
+            using var document = JsonDocument.Parse(json.Out);
+            var outcome = document.RootElement.GetProperty("scenarios")[0];
+            Assert.Equal(1, outcome.GetProperty("frontier").GetProperty("withinCompactorLimit").GetProperty("compactorRescalesPerHour").GetDouble());
+            Assert.All(outcome.GetProperty("policies").EnumerateArray(), p => Assert.True(p.GetProperty("costOverFrontierWithinCompactorLimit").GetDouble() > 0));
+
+            var without = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "static", "--json");
+            using var plain = JsonDocument.Parse(without.Out);
+            Assert.False(plain.RootElement.GetProperty("scenarios")[0].GetProperty("frontier").TryGetProperty("withinCompactorLimit", out _));
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+}
