@@ -56,7 +56,7 @@ internal static class LimitedFrontierTable
     }
 
     private static string Least(IEnumerable<LimitedRoom> rows, Func<LimitedRoom, double?> value) =>
-        rows.Where(r => value(r) is not null).OrderBy(value).FirstOrDefault() is { } least
-            ? $"{(value(least) < 0 ? "-" + Format.Percent(-value(least)!.Value) : Format.Percent(value(least)!.Value))} ({least.Scenario})"
+        rows.Select(r => (r.Scenario, Value: value(r))).Where(r => r.Value is not null).OrderBy(r => r.Value).FirstOrDefault() is { Value: { } least } row
+            ? $"{(least < 0 ? "-" + Format.Percent(-least) : Format.Percent(least))} ({row.Scenario})"
             : "-";
 }

@@ -51,7 +51,6 @@ internal static class SimulateCommand
                     : throw new CliError($"--compare: '{c}' is neither a baseline (hpa, keda, flink, static) nor an existing policy file"))
                 .ToArray();
             var limit = CompactorLimit(result.GetValue(compactorLimit));
-
             var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with
             {
                 Frontier = new FrontierOptions { CompactorRescaleLimit = limit },

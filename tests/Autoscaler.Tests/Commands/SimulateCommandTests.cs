@@ -1,32 +1,18 @@
 using System.Text.Json;
+using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
 namespace RwAutoscaler.Autoscaler.Tests.Commands;
 
 public sealed class SimulateCommandTests
 {
-    private const string Scenario = """
-        name: limit-step
-        description: A square wave, short enough for a test.
-        workload:
-          synthetic:
-            pattern: step
-            levels: [300000, 1100000]
-            hold: 15m
-            duration: 1h
-        slo:
-          barrierLatency: 10s
-          lagSeconds: 60s
-        """;
-
     [Fact]
     public void The_compactor_limit_adds_the_limited_frontier_to_the_console_the_json_and_the_regenerate_command()
     {
         var work = Directory.CreateTempSubdirectory("simulate-limit-");
         try
         {
-            var scenario = Path.Combine(work.FullName, "scenario.yaml");
-            File.WriteAllText(scenario, Scenario + $"\npolicy: {CliRunner.Repo("simulations/policies/balanced.yaml")}\n");
+            var scenario = ShortScenario.Write(work, "limit-step", CliRunner.Repo("simulations/policies/balanced.yaml"));
             var markdown = Path.Combine(work.FullName, "results.md");
             File.WriteAllText(markdown, "<!-- results:begin -->\n<!-- results:end -->\n");
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using RwAutoscaler.Autoscaler.Tests.Commands;
+using RwAutoscaler.Autoscaler.Tests.Fixtures;
 using Xunit;
 
 namespace RwAutoscaler.Autoscaler.Tests.ExternalPolicies;
@@ -30,27 +31,12 @@ public sealed class ExternalPolicyReplayTests
               replicas: 2
         """;
 
-    private const string Scenario = """
-        name: external-step
-        description: A square wave, short enough for a test.
-        workload:
-          synthetic:
-            pattern: step
-            levels: [300000, 1100000]
-            hold: 15m
-            duration: 1h
-        slo:
-          barrierLatency: 10s
-          lagSeconds: 60s
-        """;
-
     private static async Task<(string Simulated, string Evaluated, string DryRun)> ReplayAsync(DirectoryInfo work, IReadOnlyDictionary<string, string>? environment)
     {
         await using var policy = await BacklogPolicyProcess.StartAsync(environment);
         var policyPath = Path.Combine(work.FullName, "policy.yaml");
         await File.WriteAllTextAsync(policyPath, PolicyFile(policy.Address));
-        var scenarioPath = Path.Combine(work.FullName, "scenario.yaml");
-        await File.WriteAllTextAsync(scenarioPath, Scenario + $"\npolicy: {policyPath}\n");
+        var scenarioPath = ShortScenario.Write(work, "external-step", policyPath);
 
         var simulated = await CliRunner.RunAsync("simulate", "--scenario", scenarioPath, "--compare", "static", "--json");
         Assert.True(simulated.ExitCode == 0, simulated.Error + policy.Output);
@@ -79,7 +65,6 @@ public sealed class ExternalPolicyReplayTests
         {
             work.Delete(recursive: true);
         }
-
 
         // The service decided: its reason is in the trail, and the simulated cluster followed the square wave.
         Assert.Contains("drains within 120 s", fast.Evaluated, StringComparison.Ordinal);

@@ -114,7 +114,9 @@ public class ReportTests
             TimeSpan.Zero);
         var outcome = Outcome.Value with { Frontier = Outcome.Value.Frontier with { WithinCompactorLimit = new LimitedFrontier(1, within) } };
 
-        var table = ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [outcome], "autoscaler simulate ...");
+        static string Table(ScenarioOutcome o) => ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [o], "-");
+
+        var table = Table(outcome);
         Assert.Contains("held to a compactor rescale limit of 1 per hour", table, StringComparison.Ordinal);
         // At HPA's violation the chord from (1/2, 0.9) to (2, 0.5) is at 0.9 - (0.4 / 3) of HPA's cost: 23.3% of room;
         // the schedule found with half HPA's violation is ✓ by 10%.
@@ -122,8 +124,8 @@ public class ReportTests
         Assert.DoesNotContain("| flink |", table, StringComparison.Ordinal);     // not compared here
         var dearer = new RwAutoscaler.Simulator.Frontier.Frontier([new FrontierPoint(64, hpa.ViolationSeconds / 4, hpa.CoreHours * 1.2, 2, 0)], TimeSpan.Zero);
         var none = Outcome.Value with { Frontier = Outcome.Value.Frontier with { WithinCompactorLimit = new LimitedFrontier(1, dearer) } };
-        Assert.Contains("| hpa | 0 of 1 | -20.0% (test-step) | 0 of 1 (not test-step) | - |", ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [none], "-"), StringComparison.Ordinal);
-        Assert.DoesNotContain("compactor rescale limit", ResultsTable.Update($"{ResultsTable.Begin}\n{ResultsTable.End}\n", [Outcome.Value], "-"), StringComparison.Ordinal);
+        Assert.Contains("| hpa | 0 of 1 | -20.0% (test-step) | 0 of 1 (not test-step) | - |", Table(none), StringComparison.Ordinal);
+        Assert.DoesNotContain("compactor rescale limit", Table(Outcome.Value), StringComparison.Ordinal);
 
         Assert.Contains("within 1 compactor rescales/h", HtmlReport.Render(outcome), StringComparison.Ordinal);
         Assert.DoesNotContain("compactor rescales/h", HtmlReport.Render(Outcome.Value), StringComparison.Ordinal);
