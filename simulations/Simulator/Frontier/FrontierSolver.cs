@@ -11,6 +11,17 @@ internal sealed record FrontierOptions
     /// <summary>Core-seconds one second of SLO violation is worth, from 0 (cost only) to a price no saving pays.</summary>
     public IReadOnlyList<double> Prices { get; init; } = [0, 8, 16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 1024, 4096];
 
+    /// <summary>
+    /// A ladder of <paramref name="count"/> prices: 0, then <c>count - 1</c> spread evenly on a log scale from 4 to
+    /// 4,096. Each price finds at most one corner of the curve, so more prices find more of them where the shipped
+    /// ladder leaves a gap, at a search time that grows with the count.
+    /// </summary>
+    public static IReadOnlyList<double> LogLadder(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 3);
+        return [0, .. Enumerable.Range(0, count - 1).Select(i => 4 * Math.Pow(1024, (double)i / (count - 2)))];
+    }
+
     /// <summary>Labels the compute search keeps per step (beyond the best of each group); null: as many as <see cref="LabelBudget"/> allows.</summary>
     public int? ComputeBeam { get; init; }
 

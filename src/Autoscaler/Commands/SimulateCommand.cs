@@ -36,9 +36,13 @@ internal static class SimulateCommand
         {
             Description = "Also search the clairvoyant frontier within this many compactor rescales per hour (a second curve; the frontier search takes about twice as long)",
         };
+        var frontierPrices = new Option<string?>("--frontier-prices")
+        {
+            Description = "Prices of violation the frontier search sweeps: 0 and this many minus one from 4 to 4,096 core-seconds per second violated, evenly on a log scale (default: the 14 of docs/simulator.md); more find more corners of the curve, and take longer",
+        };
         var command = new Command("simulate", "Replay a workload through a RisingWave cluster model with a policy and the baselines, and score them")
         {
-            scenarios, trace, policy, compare, report, json, markdown, compactorLimit,
+            scenarios, trace, policy, compare, report, json, markdown, compactorLimit, frontierPrices,
         };
         command.SetAction(result => cli.Run(() =>
         {
@@ -51,10 +55,10 @@ internal static class SimulateCommand
                     : throw new CliError($"--compare: '{c}' is neither a baseline (hpa, keda, flink, static) nor an existing policy file"))
                 .ToArray();
             var limit = CompactorLimit(result.GetValue(compactorLimit));
-            var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with
-            {
-                Frontier = new FrontierOptions { CompactorRescaleLimit = limit },
-            }).ToList();
+            var prices = PriceCount(result.GetValue(frontierPrices));
+            var frontier = new FrontierOptions { CompactorRescaleLimit = limit };
+            frontier = prices is { } count ? frontier with { Prices = FrontierOptions.LogLadder(count) } : frontier;
+            var plans = files.Select(file => Plan(file, result.GetValue(trace), result.GetValue(policy), comparison) with { Frontier = frontier }).ToList();
             var asJson = result.GetValue(json);
             var reportPath = result.GetValue(report);
             var writeReports = !asJson || reportPath is not null;
@@ -93,7 +97,7 @@ internal static class SimulateCommand
             if (result.GetValue(markdown) is { } md)
             {
                 var text = File.Exists(md.FullName) ? File.ReadAllText(md.FullName) : "";
-                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), limit, md)));
+                Write(md.FullName, ResultsTable.Update(text, outcomes, Regenerate(files, result.GetValue(trace), result.GetValue(policy), result.GetValue(compare), limit, prices, md)));
                 (asJson ? cli.Error : cli.Out).WriteLine($"results table: {md.FullName}");
             }
 
@@ -134,8 +138,13 @@ internal static class SimulateCommand
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var limit) && double.IsFinite(limit) && limit >= 0 ? limit
         : throw new CliError($"--compactor-limit: expected a number of compactor rescales per hour >= 0, such as 1 or 0.5, got '{text}'");
 
+    private static int? PriceCount(string? text) =>
+        text is null ? null
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 3 and <= 200 ? count
+        : throw new CliError($"--frontier-prices: expected a whole number of prices from 3 to 200, such as 50, got '{text}'");
+
     /// <summary>The command that regenerates a results table, with paths relative to the current folder.</summary>
-    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, double? compactorLimit, FileInfo markdown)
+    private static string Regenerate(string[] scenarios, FileInfo? trace, FileInfo? policy, string? compare, double? compactorLimit, int? frontierPrices, FileInfo markdown)
     {
         static string Relative(string path) => Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
         var folders = scenarios.Select(Path.GetDirectoryName).Distinct().ToList();
@@ -146,6 +155,7 @@ internal static class SimulateCommand
         command += policy is null ? "" : $" --policy {Relative(policy.FullName)}";
         command += compare is null ? "" : $" --compare {compare}";
         command += compactorLimit is null ? "" : string.Create(CultureInfo.InvariantCulture, $" --compactor-limit {compactorLimit}");
+        command += frontierPrices is null ? "" : string.Create(CultureInfo.InvariantCulture, $" --frontier-prices {frontierPrices}");
         return command + $" --markdown {Relative(markdown.FullName)}";
     }
 

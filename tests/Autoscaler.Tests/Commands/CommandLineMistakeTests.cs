@@ -37,7 +37,7 @@ public sealed class CommandLineMistakeTests
     }
 
     [Fact]
-    public void A_compared_file_that_is_not_there_or_a_negative_limit_is_named_with_its_flag()
+    public void A_compared_file_that_is_not_there_a_negative_limit_or_a_price_count_out_of_range_is_named_with_its_flag()
     {
         var scenario = CliRunner.Repo("simulations/scenarios/synthetic-step.yaml");
         var simulate = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "hpa,nope.yaml");
@@ -49,6 +49,13 @@ public sealed class CommandLineMistakeTests
             var limit = CliRunner.Run("simulate", "--scenario", scenario, "--compactor-limit", bad);
             Assert.Equal(2, limit.ExitCode);
             Assert.Equal($"error: --compactor-limit: expected a number of compactor rescales per hour >= 0, such as 1 or 0.5, got '{bad}'", limit.Error.TrimEnd('\n'));
+        }
+
+        foreach (var bad in new[] { "2", "201", "2.5", "-5", "abc" })
+        {
+            var prices = CliRunner.Run("simulate", "--scenario", scenario, "--frontier-prices", bad);
+            Assert.Equal(2, prices.ExitCode);
+            Assert.Equal($"error: --frontier-prices: expected a whole number of prices from 3 to 200, such as 50, got '{bad}'", prices.Error.TrimEnd('\n'));
         }
 
         var dryRun = CliRunner.Run("dry-run", "--recording", "x.rwrec", "--policy", CliRunner.Repo("simulations/policies/economy.yaml"), "--compare", "nope.yaml");

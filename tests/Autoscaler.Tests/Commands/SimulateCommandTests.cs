@@ -39,4 +39,34 @@ public sealed class SimulateCommandTests
             work.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void The_frontier_prices_are_the_ladder_asked_for_and_are_in_the_regenerate_command()
+    {
+        var work = Directory.CreateTempSubdirectory("simulate-prices-");
+        try
+        {
+            var scenario = ShortScenario.Write(work, "prices-step", CliRunner.Repo("simulations/policies/balanced.yaml"));
+            var json = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "static", "--frontier-prices", "6", "--json");
+            Assert.True(json.ExitCode == 0, json.Error);
+            using var document = JsonDocument.Parse(json.Out);
+            var prices = document.RootElement.GetProperty("scenarios")[0].GetProperty("frontier").GetProperty("points").EnumerateArray()
+                .Where(p => p.TryGetProperty("price", out _)).Select(p => p.GetProperty("price").GetDouble()).ToList();
+            // 0, then 4 to 4,096 core-seconds in four steps of 1024^(1/4): every searched point comes from one of them
+            // (with the shipped ladder this scenario's frontier has points from 32, 48 and 96).
+            double[] ladder = [0, 4, 4 * Math.Pow(2, 2.5), 128, 4 * Math.Pow(2, 7.5), 4096];
+            Assert.Contains(prices, price => price > 0);
+            Assert.All(prices, price => Assert.Contains(ladder, l => Math.Abs(l - price) < 1e-6));
+
+            var markdown = Path.Combine(work.FullName, "results.md");
+            File.WriteAllText(markdown, "<!-- results:begin -->\n<!-- results:end -->\n");
+            var table = CliRunner.Run("simulate", "--scenario", scenario, "--compare", "static", "--frontier-prices", "6", "--report", Path.Combine(work.FullName, "r.html"), "--markdown", markdown);
+            Assert.True(table.ExitCode == 0, table.Error);
+            Assert.Contains("--frontier-prices 6 --markdown", File.ReadAllText(markdown), StringComparison.Ordinal);
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
 }

@@ -87,4 +87,29 @@ public class FrontierTests
             Assert.All(free.Points.Where(p => p.CompactorRescales <= perHour), p => Assert.True(within.Frontier.CostAt(p.ViolationSeconds) <= p.CoreHours + 1e-9, $"{p} above the limited curve"));
         }
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(14)]
+    [InlineData(50)]
+    public void A_log_ladder_of_prices_starts_at_0_and_spreads_the_rest_evenly_from_4_to_4096(int count)
+    {
+        var ladder = FrontierOptions.LogLadder(count);
+
+        Assert.Equal(count, ladder.Count);
+        Assert.Equal(0, ladder[0]);
+        Assert.Equal(4, ladder[1], 9);
+        Assert.Equal(4096, ladder[^1], 9);
+        var ratio = Math.Pow(1024, 1.0 / (count - 2));
+        for (var i = 2; i < count; i++)
+        {
+            Assert.Equal(ratio, ladder[i] / ladder[i - 1], 9);
+        }
+    }
+
+    [Fact]
+    public void A_log_ladder_needs_0_and_two_prices_at_least()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => FrontierOptions.LogLadder(2));
+    }
 }
