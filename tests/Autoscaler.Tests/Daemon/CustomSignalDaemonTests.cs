@@ -52,6 +52,8 @@ public sealed class CustomSignalDaemonTests
 
         // 52,000 messages against 10,000 per pod: ceil(5.2) = 6.
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 6, "compute scaled from 2 to 6 on the sink's backlog", seconds: 30);
+        // The event is posted after the scale patch: wait for it rather than read it in between.
+        await DaemonFixture.EventuallyAsync(() => Task.FromResult(daemon.Events("Rescaled").Count > 0), "a Rescaled event");
         var note = (string?)daemon.Events("Rescaled")[0]["note"];
         Assert.Contains("sinkBacklog is 52000 against a target of 10000 per pod", note, StringComparison.Ordinal);
 

@@ -76,7 +76,8 @@ public sealed class DaemonResilienceTests
         fixedSpec["spec"]!["compute"]!["policies"]![0]!["metrics"]![0]!.AsObject().Remove("tolerence");
         await daemon.Kube.Autoscalers.ReplaceAsync(fixedSpec);
         await DaemonFixture.EventuallyAsync(async () => await daemon.ComputeReplicasAsync() == 4, "scales once the spec is fixed");
-        Assert.Equal("True", DaemonFixture.Condition(await daemon.AutoscalerAsync(), "Ready"));
+        // The status is written after the scale patch: wait for it rather than read it in between.
+        await DaemonFixture.EventuallyAsync(async () => DaemonFixture.Condition(await daemon.AutoscalerAsync(), "Ready") == "True", "Ready=True once the spec is fixed");
     }
 
     [Fact]
