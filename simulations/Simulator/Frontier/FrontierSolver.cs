@@ -13,8 +13,8 @@ internal sealed record FrontierOptions
 
     /// <summary>
     /// A ladder of <paramref name="count"/> prices: 0, then <c>count - 1</c> spread evenly on a log scale from 4 to
-    /// 4,096. Each price finds at most one corner of the curve, so more prices find more of them where the shipped
-    /// ladder leaves a gap, at a search time that grows with the count.
+    /// 4,096. Each price finds one schedule, so more prices fill the gaps the shipped ladder leaves between the
+    /// curve's points, at a search time that grows with the count.
     /// </summary>
     public static IReadOnlyList<double> LogLadder(int count)
     {
