@@ -62,9 +62,9 @@ internal static class JsonReport
                 writer.WriteNumber("pollIntervalSeconds", plan.Policies[i].PollInterval.TotalSeconds);
                 WriteScores(writer, run.Scores);
                 WriteOptional(writer, "costOverFrontier", outcome.FrontierRatio(run));
-                if (outcome.Frontier.WithinCompactorLimit is { } within)
+                if (outcome.Frontier.WithinCompactorLimit is not null)
                 {
-                    WriteOptional(writer, "costOverFrontierWithinCompactorLimit", within.Frontier.Ratio(run.Scores.CoreHours, run.Scores.ViolationSeconds));
+                    WriteOptional(writer, "costOverFrontierWithinCompactorLimit", outcome.LimitedFrontierRatio(run));
                 }
 
                 var hours = plan.Workload.Duration.TotalHours;

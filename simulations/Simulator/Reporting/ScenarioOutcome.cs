@@ -24,6 +24,13 @@ internal sealed record ScenarioOutcome(SimulationPlan Plan, IReadOnlyList<RunRes
         return Frontier.Ratio(run.Scores.CoreHours, run.Scores.ViolationSeconds);
     }
 
+    /// <summary>The same against the frontier within the compactor rescale limit; null where it was not searched or has no point as good.</summary>
+    public double? LimitedFrontierRatio(RunResult run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return Frontier.WithinCompactorLimit?.Frontier.Ratio(run.Scores.CoreHours, run.Scores.ViolationSeconds);
+    }
+
     /// <summary>Runs every policy and the frontier search, one after the other, each in parallel on all cores.</summary>
     public static ScenarioOutcome Of(SimulationPlan plan, bool timelines, Action<int, double>? progress = null, IProgress<double>? frontier = null)
     {

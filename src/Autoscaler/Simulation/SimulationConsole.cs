@@ -63,7 +63,7 @@ internal static class SimulationConsole
         console.MarkupLine(Markup.Escape($"clairvoyant frontier: {frontier.Points.Count} points, from {Format.Duration(frontier.Points[0].ViolationSeconds)} violated at {Format.Number(frontier.Points[0].CoreHours, "0")} core-hours to {Format.Duration(frontier.Points[^1].ViolationSeconds)} at {Format.Number(frontier.Points[^1].CoreHours, "0")} ({Format.Duration(frontier.Elapsed.TotalSeconds)} to find)"));
         if (frontier.WithinCompactorLimit is { } limited)
         {
-            var ratios = outcome.Runs.Select(r => $"{r.Policy} {(limited.Frontier.Ratio(r.Scores.CoreHours, r.Scores.ViolationSeconds) is { } x ? Format.Ratio(x) : "-")}");
+            var ratios = outcome.Runs.Select(r => $"{r.Policy} {(outcome.LimitedFrontierRatio(r) is { } x ? Format.Ratio(x) : "-")}");
             console.MarkupLine(Markup.Escape($"within {Format.Number(limited.CompactorRescalesPerHour, "0.##")} compactor rescales/h: {limited.Frontier.Points.Count} points; cost over it at each policy's violation: {string.Join(", ", ratios)}"));
         }
 
